@@ -1,0 +1,29 @@
+# The README's two commands:
+#   make lab    install everything into .venv and open the course in JupyterLab
+#   make test   install (if needed) and run the whole test suite (unit tests + every notebook)
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: lab test install benchmarks clean-venv
+
+lab: install
+	$(BIN)/jupyter lab notebooks/
+
+test: install
+	GANLAB_PROFILE=$${GANLAB_PROFILE:-quick} $(BIN)/python -m pytest
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+benchmarks: install
+	$(BIN)/python benchmarks/notebook_runs.py
+	$(BIN)/python benchmarks/dense_mnist_quality.py
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,45 @@
+"""ganlab: the companion package of the ganlab course on Generative Adversarial Networks.
+
+Each module holds one idea, introduced in one notebook:
+
+- ``ganlab.data``      datasets as images in [-1, 1], tf.data pipelines     (00, 02)
+- ``ganlab.losses``    minimax, non-saturating, hinge, least squares, WGAN  (01, 02)
+- ``ganlab.models``    toy MLPs, the dense MNIST GAN                        (01, 02)
+- ``ganlab.training``  the GAN keras.Model, callbacks                       (01, 02)
+- ``ganlab.metrics``   toy moments, the MNIST-classifier check              (01, 02)
+- ``ganlab.viz``       image grids, curves, densities                       (01, 02)
+- ``ganlab.widgets``   sliders over training snapshots                      (01, 02)
+- ``ganlab.profiles``  every notebook's sizes, per run profile              (all)
+- ``ganlab.device``    check_env(): versions, GPU, profile, data            (00)
+"""
+
+import os as _os
+
+_os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+_os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow's start-up chatter
+
+from .device import check_env, configure_threads  # noqa: E402
+
+configure_threads()
+
+from .data import load_fashion_mnist, load_mnist, make_dataset  # noqa: E402
+from .errors import DataCorruptedError, DataNotFoundError, GanlabError, InputError  # noqa: E402
+from .profiles import active_profile, params  # noqa: E402
+from .training import GAN  # noqa: E402
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "GAN",
+    "DataCorruptedError",
+    "DataNotFoundError",
+    "GanlabError",
+    "InputError",
+    "active_profile",
+    "check_env",
+    "configure_threads",
+    "load_fashion_mnist",
+    "load_mnist",
+    "make_dataset",
+    "params",
+]

@@ -1,0 +1,7 @@
+"""``python -m ganlab``: see ganlab/cli.py."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,48 @@
+"""The dense (MLP) MNIST generator and discriminator.
+
+Introduced in notebooks/02_dense_mnist_gan.ipynb.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import keras
+from keras import layers
+
+from ..data import IMAGE_SHAPE
+from ._blocks import check_units, dense_stack
+
+
+def dense_generator(
+    latent_dim: int = 100,
+    units: Sequence[int] = (256, 512, 1024),
+    image_shape: tuple[int, int, int] = IMAGE_SHAPE,
+    batch_norm: bool = True,
+) -> keras.Model:
+    """Noise (latent_dim,) -> image ``image_shape`` with values in [-1, 1] (tanh).
+
+    >>> dense_generator().output_shape  # doctest: +SKIP
+    (None, 28, 28, 1)
+    """
+    units = check_units(units, "dense_generator")
+    noise = keras.Input((int(latent_dim),), name="noise")
+    x = dense_stack(noise, units, batch_norm=batch_norm)
+    x = layers.Dense(math.prod(image_shape), activation="tanh")(x)
+    image = layers.Reshape(image_shape, name="image")(x)
+    return keras.Model(noise, image, name="dense_generator")
+
+
+def dense_discriminator(
+    image_shape: tuple[int, int, int] = IMAGE_SHAPE,
+    units: Sequence[int] = (512, 256),
+    dropout: float = 0.3,
+) -> keras.Model:
+    """Image -> one logit (>0 means "real"). LeakyReLU 0.2, no sigmoid at the end."""
+    units = check_units(units, "dense_discriminator")
+    image = keras.Input(image_shape, name="image")
+    x = layers.Flatten()(image)
+    x = dense_stack(x, units, dropout=dropout)
+    logit = layers.Dense(1, name="logit")(x)
+    return keras.Model(image, logit, name="dense_discriminator")

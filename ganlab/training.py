@@ -1,0 +1,251 @@
+"""Training a GAN with ``model.fit``: the GAN model and its callbacks.
+
+Introduced in notebooks/01_gan_on_toy_data.ipynb; notebooks/02_dense_mnist_gan.ipynb
+first writes the same train step out by hand with ``tf.GradientTape``.
+
+>>> gan = GAN(toy_generator(), toy_discriminator())          # doctest: +SKIP
+>>> gan.compile(loss="non_saturating")                        # doctest: +SKIP
+>>> gan.fit(make_dataset_1d(...), epochs=10)                  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import warnings
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import ops
+
+from .errors import InputError
+from .losses import GANLoss, get_loss
+from .models._blocks import latent_dim_of
+
+METRIC_NAMES = ("d_loss", "g_loss", "D(x)", "D(G(z))")
+
+
+def default_optimizer(learning_rate: float = 2e-4) -> keras.optimizers.Optimizer:
+    """Adam(2e-4, beta_1=0.5): the DCGAN paper's setting, a good default for GANs."""
+    return keras.optimizers.Adam(learning_rate=learning_rate, beta_1=0.5)
+
+
+class GAN(keras.Model):
+    """A generator and a discriminator trained against each other with ``fit``.
+
+    Each ``train_step`` (one batch of real images):
+
+    1. draws as many noise vectors as there are real images, generates fakes,
+       and updates the discriminator on the real and the generated batch;
+    2. draws fresh noise and updates the generator through the discriminator.
+
+    The progress bar shows d_loss, g_loss and the discriminator's mean output on
+    real images, D(x), and on generated ones, D(G(z)) (probabilities for the
+    cross-entropy losses, raw scores for the others).
+
+    Parameters
+    ----------
+    generator : keras.Model mapping noise (latent_dim,) to a sample.
+    discriminator : keras.Model mapping a sample to one raw output (a logit).
+    seed : seed for the noise, for repeatable runs.
+    """
+
+    def __init__(self, generator: keras.Model, discriminator: keras.Model, seed: int | None = None, **kwargs):
+        super().__init__(**kwargs)
+        _check_pair(generator, discriminator)
+        self.generator = generator
+        self.discriminator = discriminator
+        self.latent_dim = latent_dim_of(generator)
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.trackers = {name: keras.metrics.Mean(name=name) for name in METRIC_NAMES}
+
+    def compile(
+        self,
+        g_optimizer: keras.optimizers.Optimizer | None = None,
+        d_optimizer: keras.optimizers.Optimizer | None = None,
+        loss: str | GANLoss = "non_saturating",
+        **kwargs,
+    ) -> None:
+        """Set the two optimizers (default Adam(2e-4, beta_1=0.5) each) and the GAN loss."""
+        super().compile(**kwargs)
+        self.g_optimizer = g_optimizer or default_optimizer()
+        self.d_optimizer = d_optimizer or default_optimizer()
+        if self.g_optimizer is self.d_optimizer:
+            raise InputError("Give the generator and the discriminator an optimizer each.")
+        self.gan_loss = get_loss(loss)
+
+    def fit(self, x=None, *args, shuffle: bool | None = None, **kwargs):
+        """keras.Model.fit; a tf.data.Dataset is used as it comes (shuffle it in the pipeline)."""
+        if shuffle is None:
+            shuffle = not isinstance(x, tf.data.Dataset)
+        return super().fit(x, *args, shuffle=shuffle, **kwargs)
+
+    @property
+    def metrics(self):
+        return list(self.trackers.values())
+
+    def call(self, noise, training: bool = False):
+        return self.generator(noise, training=training)
+
+    def sample_noise(self, n: int):
+        return keras.random.normal((n, self.latent_dim), seed=self.seed_generator)
+
+    def train_step(self, data):
+        real = data[0] if isinstance(data, (tuple, list)) else data
+        batch_size = ops.shape(real)[0]
+
+        with tf.GradientTape() as tape:
+            fake = self.generator(self.sample_noise(batch_size), training=True)
+            real_out = self.discriminator(real, training=True)
+            fake_out = self.discriminator(fake, training=True)
+            d_loss = self.gan_loss.discriminator(real_out, fake_out)
+        self._apply(tape, d_loss, self.discriminator, self.d_optimizer)
+
+        with tf.GradientTape() as tape:
+            fake_out_for_g = self.discriminator(
+                self.generator(self.sample_noise(batch_size), training=True), training=True
+            )
+            g_loss = self.gan_loss.generator(fake_out_for_g)
+        self._apply(tape, g_loss, self.generator, self.g_optimizer)
+
+        self._update_trackers(d_loss, g_loss, real_out, fake_out)
+        return {name: tracker.result() for name, tracker in self.trackers.items()}
+
+    @staticmethod
+    def _apply(tape, loss, model, optimizer):
+        weights = model.trainable_weights
+        optimizer.apply_gradients(zip(tape.gradient(loss, weights), weights))
+
+    def _update_trackers(self, d_loss, g_loss, real_out, fake_out):
+        to_report = ops.sigmoid if self.gan_loss.outputs_are_logits else (lambda x: x)
+        self.trackers["d_loss"].update_state(d_loss)
+        self.trackers["g_loss"].update_state(g_loss)
+        self.trackers["D(x)"].update_state(ops.mean(to_report(ops.cast(real_out, "float32"))))
+        self.trackers["D(G(z))"].update_state(ops.mean(to_report(ops.cast(fake_out, "float32"))))
+
+    def generate(self, n: int | None = None, noise=None) -> np.ndarray:
+        """``n`` new samples (or one per row of ``noise``) as a float32 numpy array."""
+        if noise is None:
+            if not n or n < 1:
+                raise InputError("Pass n >= 1 or a noise array to generate().")
+            noise = self.sample_noise(int(n))
+        out = self.generator(noise, training=False)
+        return np.asarray(ops.convert_to_numpy(ops.cast(out, "float32")))
+
+
+def _check_pair(generator, discriminator) -> None:
+    for name, model in (("generator", generator), ("discriminator", discriminator)):
+        if not isinstance(model, keras.Model):
+            raise InputError(f"{name} must be a keras.Model, got {type(model).__name__}.")
+    g_out = tuple(generator.outputs[0].shape[1:])
+    d_in = tuple(discriminator.inputs[0].shape[1:])
+    if g_out != d_in:
+        raise InputError(
+            f"The generator makes samples of shape {g_out} but the discriminator expects {d_in}."
+        )
+    if tuple(discriminator.outputs[0].shape[1:]) != (1,):
+        raise InputError(
+            "The discriminator must output one raw score per sample, shape (batch, 1); "
+            f"it outputs {tuple(discriminator.outputs[0].shape)}."
+        )
+
+
+# --------------------------------------------------------------------------- callbacks
+
+
+class SampleGrid(keras.callbacks.Callback):
+    """Generate samples from the same fixed noise after every ``every`` epochs.
+
+    The grids are kept in ``self.grids`` (a list of arrays) with their epoch
+    numbers in ``self.epochs``; with ``out_dir`` each is also saved as a PNG.
+    Fixed noise makes the grids comparable: the same cell shows the same noise
+    vector's sample as training goes on.
+    """
+
+    def __init__(self, n: int = 16, seed: int = 0, every: int = 1, out_dir: str | os.PathLike | None = None):
+        super().__init__()
+        self.n, self.seed, self.every = int(n), int(seed), max(1, int(every))
+        self.out_dir = Path(out_dir) if out_dir else None
+        self.noise = None
+        self.grids: list[np.ndarray] = []
+        self.epochs: list[int] = []
+
+    def on_train_begin(self, logs=None):
+        if self.noise is None:
+            rng = np.random.default_rng(self.seed)
+            self.noise = rng.standard_normal((self.n, self.model.latent_dim)).astype("float32")
+        if not self.grids:
+            self._record(0)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every == 0:
+            self._record(epoch + 1)
+
+    def _record(self, epoch: int) -> None:
+        images = self.model.generate(noise=self.noise)
+        self.grids.append(images)
+        self.epochs.append(epoch)
+        if self.out_dir is not None:
+            from .viz import save_image_grid
+
+            save_image_grid(images, self.out_dir / f"samples_epoch_{epoch:03d}.png", title=f"epoch {epoch}")
+
+
+class StepHistory(keras.callbacks.Callback):
+    """Record d_loss, g_loss, D(x) and D(G(z)) of every step (``fit``'s History keeps epochs only).
+
+    Keras reports running means over the epoch; this recovers each step's own value
+    from two consecutive running means, so the curves show the real step-to-step noise.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.history: dict[str, list[float]] = {name: [] for name in METRIC_NAMES}
+        self._last_step = -1
+        self._last_means: dict[str, float] = {}
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._last_step, self._last_means = -1, {}
+
+    def on_train_batch_end(self, batch, logs=None):
+        logs = logs or {}
+        steps = batch - self._last_step
+        for name in METRIC_NAMES:
+            if name not in logs:
+                continue
+            mean = float(logs[name])
+            before = self._last_means.get(name, 0.0) * (self._last_step + 1)
+            value = (mean * (batch + 1) - before) / steps
+            self.history[name].extend([value] * steps)
+            self._last_means[name] = mean
+        self._last_step = batch
+
+
+class NaNGuard(keras.callbacks.Callback):
+    """Stop training as soon as a loss is NaN or infinite, and say what to try."""
+
+    ADVICE = (
+        "Training stopped: {name} became {value} at epoch {epoch}, step {step}. Things to try: "
+        "lower the learning rates (e.g. 1e-4); check the real images are in [-1, 1] "
+        "(ganlab.data.check_images); use the 'non_saturating' loss; make sure the "
+        "discriminator outputs logits (no sigmoid) for cross-entropy losses."
+    )
+
+    def __init__(self):
+        super().__init__()
+        self.epoch = 0
+        self.message: str | None = None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        for name in ("d_loss", "g_loss"):
+            value = (logs or {}).get(name)
+            if value is not None and not math.isfinite(float(value)):
+                self.message = self.ADVICE.format(name=name, value=float(value), epoch=self.epoch + 1, step=batch + 1)
+                warnings.warn(self.message, RuntimeWarning, stacklevel=2)
+                self.model.stop_training = True
+                return

@@ -1,0 +1,152 @@
+"""Plots: image grids, training curves, 1-D densities.
+
+Introduced in notebooks/01_gan_on_toy_data.ipynb and notebooks/02_dense_mnist_gan.ipynb.
+Every function returns the matplotlib Figure (Jupyter shows it).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+from typing import Callable, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .data import check_images
+
+
+def _grid(images: np.ndarray, ncols: int | None) -> np.ndarray:
+    """Tile (N, H, W, C) images into one (rows*H, cols*W, C) picture, 1-pixel gaps."""
+    n, h, w, c = images.shape
+    ncols = ncols or math.ceil(math.sqrt(n))
+    nrows = math.ceil(n / ncols)
+    canvas = np.full((nrows * (h + 1) - 1, ncols * (w + 1) - 1, c), -1.0, dtype=np.float32)
+    for i, image in enumerate(images):
+        r, col = divmod(i, ncols)
+        canvas[r * (h + 1): r * (h + 1) + h, col * (w + 1): col * (w + 1) + w] = image
+    return canvas
+
+
+def _show(ax, images, ncols=None, title=None):
+    canvas = (_grid(images, ncols) + 1.0) / 2.0
+    if canvas.shape[-1] == 1:
+        ax.imshow(canvas[..., 0], cmap="gray", vmin=0, vmax=1)
+    else:
+        ax.imshow(np.clip(canvas, 0, 1))
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
+
+
+def image_grid(images, ncols: int | None = None, title: str | None = None, size: float = 4.0):
+    """Show a batch of images in [-1, 1], shape (N, H, W, C), as one grid."""
+    images = check_images(images)
+    fig, ax = plt.subplots(figsize=(size, size))
+    _show(ax, images, ncols, title)
+    fig.tight_layout()
+    return fig
+
+
+def save_image_grid(images, path: str | os.PathLike, title: str | None = None) -> Path:
+    """Save ``image_grid(images)`` as a PNG at ``path`` (folders are created)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig = image_grid(images, title=title)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
+
+
+def grid_evolution(grids: Sequence[np.ndarray], epochs: Sequence[int], max_panels: int = 6, size: float = 2.4):
+    """Side-by-side sample grids from several epochs (a SampleGrid callback's record)."""
+    if not grids:
+        raise ValueError("No grids to show: train with a ganlab.training.SampleGrid callback first.")
+    picks = np.unique(np.linspace(0, len(grids) - 1, min(max_panels, len(grids))).astype(int))
+    fig, axes = plt.subplots(1, len(picks), figsize=(size * len(picks), size), squeeze=False)
+    for ax, i in zip(axes[0], picks):
+        _show(ax, check_images(grids[i]), title=f"epoch {epochs[i]}")
+    fig.tight_layout()
+    return fig
+
+
+def _smooth(values, window: int) -> np.ndarray:
+    values = np.asarray(values, dtype=float)
+    if window <= 1 or len(values) < window:
+        return values
+    return np.convolve(values, np.ones(window) / window, mode="valid")
+
+
+def plot_history(history: dict, smooth: int = 1, probabilities: bool = True):
+    """Loss curves (left) and the discriminator's mean outputs D(x), D(G(z)) (right).
+
+    ``history`` maps names to per-step (StepHistory) or per-epoch (fit's History.history)
+    values. ``smooth`` averages over that many points. With ``probabilities`` a dashed
+    line marks 0.5, where D can no longer tell real from generated.
+    """
+    fig, (ax_loss, ax_d) = plt.subplots(1, 2, figsize=(10, 3.2))
+    for name in ("d_loss", "g_loss"):
+        if name in history:
+            ax_loss.plot(_smooth(history[name], smooth), label=name)
+    for name in ("D(x)", "D(G(z))"):
+        if name in history:
+            ax_d.plot(_smooth(history[name], smooth), label=name)
+    if probabilities:
+        ax_d.axhline(0.5, color="gray", linestyle="--", linewidth=1)
+        ax_d.set_ylim(-0.02, 1.02)
+    ax_loss.set_title("losses")
+    ax_d.set_title("discriminator outputs")
+    for ax in (ax_loss, ax_d):
+        ax.set_xlabel("step")
+        ax.legend(loc="best")
+    fig.tight_layout()
+    return fig
+
+
+def gaussian_kde(samples, grid, bandwidth: float | None = None) -> np.ndarray:
+    """A Gaussian kernel density estimate of 1-D ``samples`` on ``grid`` (Scott's bandwidth)."""
+    samples = np.asarray(samples, dtype=float).ravel()
+    grid = np.asarray(grid, dtype=float)
+    if bandwidth is None:
+        bandwidth = max(1.06 * samples.std() * len(samples) ** (-1 / 5), 1e-3)
+    z = (grid[:, None] - samples[None, :]) / bandwidth
+    return np.exp(-0.5 * z**2).sum(axis=1) / (len(samples) * bandwidth * math.sqrt(2 * math.pi))
+
+
+def plot_density_1d(
+    real,
+    fake,
+    discriminator: Callable | None = None,
+    grid=None,
+    ax=None,
+    title: str | None = None,
+):
+    """Densities of real and generated 1-D samples, the learned D(x), and the optimal D*(x).
+
+    D*(x) = p_data(x) / (p_data(x) + p_g(x)) is the best any discriminator can do
+    against the current generator (Goodfellow et al., 2014); both densities are
+    kernel estimates from the samples.
+    """
+    real, fake = np.ravel(real), np.ravel(fake)
+    if grid is None:
+        lo, hi = np.percentile(np.concatenate([real, fake]), [0.5, 99.5])
+        grid = np.linspace(lo - 1, hi + 1, 300)
+    p_data, p_g = gaussian_kde(real, grid), gaussian_kde(fake, grid)
+    fig = None
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(7, 3.2))
+    ax.fill_between(grid, p_data, alpha=0.3, label="p_data")
+    ax.fill_between(grid, p_g, alpha=0.3, label="p_g (generator)")
+    ax.set_ylabel("density")
+    ax2 = ax.twinx()
+    ax2.plot(grid, p_data / (p_data + p_g + 1e-12), "k--", linewidth=1, label="optimal D*(x)")
+    if discriminator is not None:
+        ax2.plot(grid, np.ravel(discriminator(grid[:, None].astype("float32"))), "r", label="learned D(x)")
+    ax2.set_ylim(-0.02, 1.02)
+    ax2.set_ylabel("D(x)")
+    handles = ax.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0]
+    ax.legend(handles, [h.get_label() for h in handles], loc="upper left", fontsize=8)
+    if title:
+        ax.set_title(title)
+    return fig if fig is not None else ax.figure
