@@ -25,7 +25,16 @@ configure_threads()
 from .data import load_fashion_mnist, load_mnist, make_dataset  # noqa: E402
 from .errors import DataCorruptedError, DataNotFoundError, GanlabError, InputError  # noqa: E402
 from .profiles import active_profile, params  # noqa: E402
-from .training import GAN  # noqa: E402
+
+
+def __getattr__(name):
+    # ganlab.GAN imports TensorFlow on first use, so `python -m ganlab --help` stays quick.
+    if name == "GAN":
+        from .training import GAN
+
+        return GAN
+    raise AttributeError(f"module 'ganlab' has no attribute {name!r}")
+
 
 __version__ = "0.1.0"
 

@@ -30,9 +30,12 @@ PROFILES: dict[str, dict[str, dict]] = {
         "gpu": dict(steps=8000, batch_size=256, snapshot_every=500, n_data=100_000),
     },
     "dense_mnist": {
-        "quick": dict(n_images=6_000, epochs=4, batch_size=64, tape_steps=150, classifier_epochs=2),
-        "cpu": dict(n_images=None, epochs=12, batch_size=64, tape_steps=400, classifier_epochs=3),
-        "gpu": dict(n_images=None, epochs=50, batch_size=128, tape_steps=1000, classifier_epochs=5),
+        "quick": dict(n_images=6_000, epochs=4, batch_size=64, tape_steps=150, ema_decay=0.99,
+                      classifier_epochs=3),
+        "cpu": dict(n_images=None, epochs=12, batch_size=64, tape_steps=400, ema_decay=0.999,
+                    classifier_epochs=8),
+        "gpu": dict(n_images=None, epochs=50, batch_size=128, tape_steps=1000, ema_decay=0.999,
+                    classifier_epochs=8),
     },
 }
 

@@ -50,13 +50,24 @@ class GAN(keras.Model):
     generator : keras.Model mapping noise (latent_dim,) to a sample.
     discriminator : keras.Model mapping a sample to one raw output (a logit).
     seed : seed for the noise, for repeatable runs.
+    ema_decay : if set (e.g. 0.999), also keep an exponential moving average of the
+        generator's weights in ``ema_generator``, and ``generate`` uses it. Averaging
+        smooths out the step-to-step wobble of GAN training (Karras et al., 2018).
     """
 
-    def __init__(self, generator: keras.Model, discriminator: keras.Model, seed: int | None = None, **kwargs):
+    def __init__(self, generator: keras.Model, discriminator: keras.Model, seed: int | None = None,
+                 ema_decay: float | None = None, **kwargs):
         super().__init__(**kwargs)
         _check_pair(generator, discriminator)
+        if ema_decay is not None and not 0.0 < ema_decay < 1.0:
+            raise InputError(f"ema_decay must be between 0 and 1 (e.g. 0.999), not {ema_decay}.")
         self.generator = generator
         self.discriminator = discriminator
+        self.ema_decay = ema_decay
+        self.ema_generator = None
+        if ema_decay is not None:
+            self.ema_generator = keras.models.clone_model(generator)
+            self.ema_generator.set_weights(generator.get_weights())
         self.latent_dim = latent_dim_of(generator)
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.trackers = {name: keras.metrics.Mean(name=name) for name in METRIC_NAMES}
@@ -110,6 +121,7 @@ class GAN(keras.Model):
             g_loss = self.gan_loss.generator(fake_out_for_g)
         self._apply(tape, g_loss, self.generator, self.g_optimizer)
 
+        self._update_ema()
         self._update_trackers(d_loss, g_loss, real_out, fake_out)
         return {name: tracker.result() for name, tracker in self.trackers.items()}
 
@@ -117,6 +129,12 @@ class GAN(keras.Model):
     def _apply(tape, loss, model, optimizer):
         weights = model.trainable_weights
         optimizer.apply_gradients(zip(tape.gradient(loss, weights), weights))
+
+    def _update_ema(self):
+        if self.ema_generator is None:
+            return
+        for average, current in zip(self.ema_generator.weights, self.generator.weights):
+            average.assign(self.ema_decay * average + (1.0 - self.ema_decay) * current)
 
     def _update_trackers(self, d_loss, g_loss, real_out, fake_out):
         to_report = ops.sigmoid if self.gan_loss.outputs_are_logits else (lambda x: x)
@@ -131,7 +149,8 @@ class GAN(keras.Model):
             if not n or n < 1:
                 raise InputError("Pass n >= 1 or a noise array to generate().")
             noise = self.sample_noise(int(n))
-        out = self.generator(noise, training=False)
+        generator = self.ema_generator if self.ema_generator is not None else self.generator
+        out = generator(noise, training=False)
         return np.asarray(ops.convert_to_numpy(ops.cast(out, "float32")))
 
 

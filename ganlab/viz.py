@@ -150,3 +150,66 @@ def plot_density_1d(
     if title:
         ax.set_title(title)
     return fig if fig is not None else ax.figure
+
+
+def image_grids(grids: dict[str, np.ndarray], ncols: int | None = None, size: float = 2.6):
+    """Several batches of images side by side, one grid per title: ``{"title": images, ...}``.
+
+    Handy to compare samples, e.g. before and after training, or a bug and its fix.
+
+    Introduced in notebooks/02_dense_mnist_gan.ipynb.
+
+    >>> image_grids({"real": real[:16], "generated": fake[:16]})  # doctest: +SKIP
+    """
+    if not grids:
+        raise ValueError("image_grids needs at least one batch of images.")
+    fig, axes = plt.subplots(1, len(grids), figsize=(size * len(grids), size), squeeze=False)
+    for ax, (title, images) in zip(axes[0], grids.items()):
+        _show(ax, check_images(images, name=title), ncols, title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_class_counts(
+    counts: dict[str, Sequence[int]],
+    class_names: Sequence[str] | None = None,
+    shares: bool = True,
+    title: str | None = None,
+):
+    """Grouped bars: how many images of each source fall in each class.
+
+    ``counts`` maps a source ("real digits", "generator", ...) to one count per class,
+    e.g. the ``counts`` of :func:`ganlab.metrics.recognisable_fraction`. With
+    ``shares`` each source's bars are divided by its total, so sources of different
+    sizes compare, and a dashed line marks an even spread (1 / number of classes).
+    A generator that has collapsed onto a few modes shows a few tall bars and
+    several empty ones. The legend gives each source's total.
+
+    Introduced in notebooks/02_dense_mnist_gan.ipynb.
+    """
+    if not counts:
+        raise ValueError("plot_class_counts needs at least one source of counts.")
+    rows = {name: np.asarray(c, dtype=float) for name, c in counts.items()}
+    n_classes = len(next(iter(rows.values())))
+    if any(len(c) != n_classes for c in rows.values()):
+        raise ValueError("Every source needs one count per class (the same number of classes).")
+    class_names = list(class_names) if class_names is not None else [str(i) for i in range(n_classes)]
+    width = 0.8 / len(rows)
+    x = np.arange(n_classes)
+    fig, ax = plt.subplots(figsize=(max(6.0, 0.6 * n_classes), 3.2))
+    for i, (name, c) in enumerate(rows.items()):
+        total = c.sum()
+        values = c / total if shares and total > 0 else c
+        ax.bar(x + (i - (len(rows) - 1) / 2) * width, values, width, label=f"{name} ({int(total):,})")
+    if shares:
+        ax.axhline(1.0 / n_classes, color="gray", linestyle="--", linewidth=1)
+        ax.set_ylabel("share of the source's images")
+    else:
+        ax.set_ylabel("images")
+    ax.set_xticks(x, class_names)
+    ax.set_xlabel("class")
+    ax.legend(loc="best", fontsize=8)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,52 @@
+"""Shared fixtures. The tests run offline on a CPU; MNIST comes from $GANLAB_DATA_DIR
+(CI points it at the real MNIST test split) or wherever ganlab.data finds it."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+os.environ.setdefault("GANLAB_OFFLINE", "1")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def mnist_source():
+    """Where the real MNIST files are; fails with ganlab's own advice when they are missing."""
+    from ganlab.data import find_dataset
+
+    source = find_dataset("mnist")
+    if source is None:
+        pytest.fail("MNIST is not on this machine: set GANLAB_DATA_DIR to a folder holding mnist/ "
+                    "(CI uses ../shared/data) or load it once with internet.")
+    return source
+
+
+@pytest.fixture
+def mnist_copy(tmp_path, mnist_source):
+    """A private copy of the MNIST test-split files, safe to damage: tmp_path/mnist/..."""
+    folder = tmp_path / "mnist"
+    folder.mkdir()
+    for path in mnist_source.splits["test"] if "test" in mnist_source.splits else ():
+        shutil.copy(path, folder / path.name)
+    if not any(folder.iterdir()):
+        pytest.skip("the MNIST test split is stored as mnist.npz here, not as IDX files")
+    return folder
+
+
+@pytest.fixture
+def no_data_anywhere(tmp_path, monkeypatch):
+    """Point every place ganlab looks at empty folders (the Debian path is mocked away)."""
+    import ganlab.data as data
+
+    monkeypatch.delenv("GANLAB_DATA_DIR", raising=False)
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras-home"))
+    real = data.candidate_dirs
+    monkeypatch.setattr(data, "candidate_dirs",
+                        lambda spec, data_dir=None: [d for d in real(spec, data_dir)
+                                                     if not str(d).startswith("/usr/share")])
+    return tmp_path

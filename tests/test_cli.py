@@ -1,0 +1,105 @@
+"""The command line, run as a learner runs it: `python -m ganlab ...` in a subprocess."""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+
+def ganlab(*args, cwd=None):
+    env = dict(os.environ, GANLAB_PROFILE="quick")
+    return subprocess.run([sys.executable, "-m", "ganlab", *map(str, args)], capture_output=True,
+                          text=True, env=env, cwd=cwd, timeout=300)
+
+
+def assert_one_line_error(result, *fragments):
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("ganlab: error:")]
+    assert len(lines) == 1, result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+
+
+@pytest.fixture(scope="module")
+def trained_run(tmp_path_factory, mnist_source):
+    out = tmp_path_factory.mktemp("runs") / "dense1"
+    result = ganlab("train", "dense", "--dataset", "mnist", "--out", out, "--epochs", "2",
+                    "--n-images", "512", "--batch-size", "64")
+    assert result.returncode == 0, result.stderr
+    return out, result
+
+
+def test_train_saves_generator_history_and_samples(trained_run):
+    out, result = trained_run
+    assert {p.name for p in out.iterdir()} == {"generator.keras", "history.json", "config.json",
+                                               "samples.png", "grids"}
+    assert sorted(p.name for p in (out / "grids").iterdir())[-1] == "samples_epoch_002.png"
+    assert "Training the dense GAN on 512 mnist images for 2 epoch(s)" in result.stdout
+    import json
+
+    history = json.loads((out / "history.json").read_text())
+    assert len(history["epochs"]["d_loss"]) == 2 and len(history["steps"]["g_loss"]) == 16
+
+
+def test_sample_writes_images_in_range(trained_run, tmp_path):
+    out, _ = trained_run
+    target = tmp_path / "samples.npy"
+    result = ganlab("sample", out, "--n", "10", "--out", target)
+    assert result.returncode == 0, result.stderr
+    images = np.load(target)
+    assert images.shape == (10, 28, 28, 1) and images.dtype == np.float32
+    assert images.min() >= -1 and images.max() <= 1 and images.std() > 0.01
+
+
+def test_sample_never_overwrites(trained_run, tmp_path):
+    out, _ = trained_run
+    target = tmp_path / "mine.npy"
+    target.write_bytes(b"precious")
+    assert_one_line_error(ganlab("sample", out, "--n", "2", "--out", target), "already exists")
+    assert target.read_bytes() == b"precious"
+
+
+def test_existing_run_folder_is_left_untouched(trained_run):
+    out, _ = trained_run
+    before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+    result = ganlab("train", "dense", "--out", out, "--epochs", "1", "--n-images", "64")
+    assert_one_line_error(result, "already exists", "Choose a new --out")
+    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before
+
+
+@pytest.mark.parametrize("args, fragments", [
+    (["train", "dcgan9", "--out", "x"], ["invalid choice: 'dcgan9'", "--help"]),
+    (["train", "dense", "--dataset", "cifar", "--out", "x"], ["invalid choice: 'cifar'"]),
+    (["train", "dense"], ["--out"]),
+    (["train", "dense", "--out", "x", "--epochs", "0"], ["--epochs must be at least 1"]),
+    (["train", "dense", "--out", "x", "--epochs", "two"], ["invalid int value: 'two'"]),
+    (["train", "dense", "--out", "x", "--loss", "l2"], ["Unknown GAN loss 'l2'"]),
+    (["sample", "nowhere", "--n", "3", "--out", "s.npy"], ["holds no generator.keras"]),
+    (["sample", "nowhere", "--n", "3", "--out", "s.txt"], ["must be a .npy file"]),
+    (["sample", "nowhere", "--n", "-1", "--out", "s.npy"], ["--n must be at least 1"]),
+    (["fly"], ["invalid choice: 'fly'"]),
+])
+def test_bad_arguments_give_one_line_and_no_files(args, fragments, tmp_path):
+    result = ganlab(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert_one_line_error(result, *fragments)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unwritable_output_folder(tmp_path, mnist_source):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("keep me")
+    result = ganlab("train", "dense", "--out", blocker / "run", "--epochs", "1", "--n-images", "64")
+    assert_one_line_error(result, "Cannot write to")
+    assert blocker.read_text() == "keep me"
+
+
+def test_output_path_that_is_a_file(tmp_path, mnist_source):
+    target = tmp_path / "a-file"
+    target.write_text("keep me")
+    result = ganlab("train", "dense", "--out", target, "--epochs", "1", "--n-images", "64")
+    assert_one_line_error(result, "already exists")
+    assert target.read_text() == "keep me"

@@ -1,0 +1,89 @@
+import numpy as np
+import pytest
+from keras import ops
+
+from ganlab import checks, metrics
+from ganlab.data import load_mnist
+
+
+def test_moments():
+    assert metrics.moments([1.0, 3.0]) == (2.0, 1.0)
+
+
+@pytest.fixture(scope="module")
+def classifier(tmp_path_factory, mnist_source):
+    import os
+
+    os.environ.setdefault("GANLAB_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    return metrics.mnist_classifier(epochs=3)
+
+
+def test_classifier_tells_digits_from_non_digits(classifier):
+    """The check that the dense GAN's target rests on: it must accept real digits and
+    reject noise, shuffled pixels and overlays (so it cannot be fooled by blobs)."""
+    images, labels = load_mnist(split="test")
+    held_out, held_labels = images[8000:], labels[8000:]
+    assert classifier.held_out_accuracy > 0.95
+    real = metrics.recognisable_fraction(held_out, classifier)
+    assert real["fraction"] > 0.85 and real["classes_covered"] == 10
+    fake = metrics.not_digits(held_out, held_labels, 600, seed=123)  # other images than in training
+    assert metrics.recognisable_fraction(fake, classifier)["fraction"] < 0.05
+    rng = np.random.default_rng(0)
+    blank = np.full((50, 28, 28, 1), -1.0, np.float32)
+    gauss = np.clip(rng.normal(-0.5, 0.5, (200, 28, 28, 1)), -1, 1).astype(np.float32)
+    assert metrics.recognisable_fraction(gauss, classifier)["fraction"] < 0.05
+    assert metrics.recognisable_fraction(blank, classifier)["fraction"] <= 0.1
+
+
+def test_classifier_cache_round_trip(classifier, mnist_source):
+    again = metrics.mnist_classifier(epochs=3)
+    assert again.held_out_accuracy == pytest.approx(classifier.held_out_accuracy)
+
+
+def test_recognisable_fraction_counts_classes(classifier):
+    images, labels = load_mnist(split="test")
+    ones = images[8000:][labels[8000:] == 1][:50]
+    result = metrics.recognisable_fraction(ones, classifier)
+    assert result["counts"][1] >= 45 and sum(result["counts"]) - result["counts"][1] <= 2
+
+
+# ----------------------------------------------------------------------- exercise checks
+
+
+def test_discriminator_loss_check(capsys):
+    assert checks.check_discriminator_loss(lambda r, f: ops.mean(ops.softplus(-r)) + ops.mean(ops.softplus(f)))
+    assert "Correct!" in capsys.readouterr().out
+    wrong = {
+        "swapped": lambda r, f: ops.mean(ops.softplus(-f)) + ops.mean(ops.softplus(r)),
+        "only the real term": lambda r, f: ops.mean(ops.softplus(-r)),
+        "sigmoid was applied": lambda r, f: (ops.mean(ops.softplus(-ops.sigmoid(r)))
+                                             + ops.mean(ops.softplus(ops.sigmoid(f)))),
+        "raised ZeroDivisionError": lambda r, f: 1 / 0,
+        "expected": lambda r, f: ops.mean(r) * 0.0,
+    }
+    for hint, fn in wrong.items():
+        assert checks.check_discriminator_loss(fn) is False
+        assert hint in capsys.readouterr().out
+
+
+def test_generator_loss_check(capsys):
+    assert checks.check_generator_loss(lambda f: ops.mean(ops.softplus(-f)))
+    for hint, fn in {"minimax": lambda f: -ops.mean(ops.softplus(f)),
+                     "sign is flipped": lambda f: -ops.mean(ops.softplus(-f))}.items():
+        assert checks.check_generator_loss(fn) is False
+        assert hint in capsys.readouterr().out
+
+
+def test_optimal_discriminator_check(capsys):
+    assert checks.check_optimal_discriminator(lambda p, q: p / (p + q))
+    assert checks.check_optimal_discriminator(lambda p, q: q / (p + q)) is False
+    assert "probability of 'generated'" in capsys.readouterr().out
+
+
+def test_generator_check(capsys):
+    from ganlab.models import dense_generator, toy_generator
+
+    assert checks.check_generator(dense_generator(units=(16,)))
+    assert checks.check_generator(toy_generator(latent_dim=100)) is False
+    assert "Reshape to (28, 28, 1)" in capsys.readouterr().out
+    assert checks.check_generator("not a model") is False

@@ -1,0 +1,74 @@
+import pytest
+
+import ganlab
+from ganlab import profiles
+from ganlab.device import environment_report, pinned_versions
+from ganlab.errors import InputError
+
+
+def test_profile_from_environment(monkeypatch):
+    monkeypatch.setenv("GANLAB_PROFILE", "cpu")
+    assert profiles.active_profile() == "cpu"
+    assert profiles.params("dense_mnist").profile == "cpu"
+
+
+def test_profile_detected_from_device(monkeypatch):
+    monkeypatch.delenv("GANLAB_PROFILE", raising=False)
+    monkeypatch.setattr("ganlab.device.gpu_names", lambda: ["/physical_device:GPU:0"])
+    assert profiles.active_profile() == "gpu"
+    monkeypatch.setattr("ganlab.device.gpu_names", lambda: [])
+    assert profiles.active_profile() == "cpu"
+
+
+def test_bad_profile_names(monkeypatch):
+    monkeypatch.setenv("GANLAB_PROFILE", "turbo")
+    with pytest.raises(InputError, match="GANLAB_PROFILE='turbo'.*quick, cpu, gpu"):
+        profiles.active_profile()
+    with pytest.raises(InputError, match="Unknown profile"):
+        profiles.params("toy", profile="fast")
+    with pytest.raises(InputError, match="No parameters for 'dcgan9'"):
+        profiles.params("dcgan9", profile="quick")
+
+
+def test_params_overrides():
+    p = profiles.params("toy", profile="quick", steps=10)
+    assert p.steps == 10 and p.batch_size == profiles.PROFILES["toy"]["quick"]["batch_size"]
+    with pytest.raises(InputError, match="no parameter"):
+        profiles.params("toy", profile="quick", stepz=10)
+
+
+def test_every_notebook_entry_has_all_profiles_with_the_same_keys():
+    for notebook, by_profile in profiles.PROFILES.items():
+        assert set(by_profile) == set(profiles.PROFILE_NAMES), notebook
+        keys = {name: set(values) for name, values in by_profile.items()}
+        assert len({frozenset(k) for k in keys.values()}) == 1, keys
+
+
+def test_quick_is_smaller_than_cpu_smaller_than_gpu():
+    toy = profiles.PROFILES["toy"]
+    assert toy["quick"]["steps"] < toy["cpu"]["steps"] < toy["gpu"]["steps"]
+    dense = profiles.PROFILES["dense_mnist"]
+    assert dense["quick"]["epochs"] <= dense["cpu"]["epochs"] <= dense["gpu"]["epochs"]
+
+
+def test_check_env_reports_versions_device_profile_and_data(capsys, monkeypatch, mnist_source):
+    monkeypatch.setenv("GANLAB_PROFILE", "quick")
+    report = ganlab.check_env()
+    printed = capsys.readouterr().out
+    assert report["profile"] == "quick" and "set by GANLAB_PROFILE" in printed
+    assert report["versions"]["tensorflow"].startswith("2.")
+    assert report["versions"]["keras"].startswith("3.")
+    assert "CPU only" in report["device"] or "GPU" in report["device"]
+    assert report["data"]["mnist"].startswith("mnist: ")
+    assert "data        mnist:" in printed
+
+
+def test_check_env_advises_when_mnist_is_missing(no_data_anywhere, capsys):
+    report = ganlab.check_env()
+    assert report["data"]["mnist"] is None
+    assert any("MNIST is not on this machine" in line for line in report["advice"])
+
+
+def test_pinned_versions_are_read_from_the_installed_package():
+    pins = pinned_versions()
+    assert pins["tensorflow"].startswith("2.21") and pins["keras"].startswith("3.")
