@@ -31,6 +31,7 @@ def main() -> None:
     import ganlab
     from ganlab.metrics import mnist_classifier, not_digits, recognisable_fraction
     from ganlab.models import dense_discriminator, dense_generator
+    from ganlab.training import default_optimizer
 
     p = ganlab.params("dense_mnist", args.profile)
     clf = mnist_classifier(epochs=p.classifier_epochs)
@@ -41,10 +42,11 @@ def main() -> None:
 
     keras.utils.set_random_seed(args.seed)
     gan = ganlab.GAN(dense_generator(), dense_discriminator(), seed=args.seed, ema_decay=p.ema_decay)
-    gan.compile()
+    gan.compile(default_optimizer(p.learning_rate), default_optimizer(p.learning_rate))
     dataset = ganlab.make_dataset(images, p.batch_size, seed=args.seed)
+    max_epochs = ganlab.profiles.epochs_for(p.steps, len(images), p.batch_size)
     deadline, trained, epochs = time.perf_counter() + args.seconds, 0.0, 0
-    while epochs < p.epochs and time.perf_counter() < deadline:
+    while epochs < max_epochs and time.perf_counter() < deadline:
         start = time.perf_counter()
         gan.fit(dataset, epochs=1, verbose=0)
         trained += time.perf_counter() - start
@@ -57,7 +59,8 @@ def main() -> None:
         ("non-digits (noise, shuffled, overlays)", recognisable_fraction(not_digits(*held_out, 999, seed=7), clf)),
         ("dense GAN samples (EMA generator)", generated),
     ]
-    print(f"\nprofile {p.profile}: {len(images):,} training images, batch {p.batch_size}, {epochs} epoch(s), "
+    print(f"\nprofile {p.profile}: {len(images):,} training images, batch {p.batch_size}, "
+          f"Adam({p.learning_rate:g}, beta_1=0.5), EMA {p.ema_decay}, {epochs} epoch(s), "
           f"{steps:,} steps in {trained:.0f} s of training ({steps * p.batch_size / trained:.0f} images/s), "
           f"{os.cpu_count()} CPU cores")
     print(f"classifier: held-out accuracy {clf.held_out_accuracy:.3f}, trained on {clf.trained_on}\n")

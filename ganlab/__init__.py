@@ -27,12 +27,19 @@ from .errors import DataCorruptedError, DataNotFoundError, GanlabError, InputErr
 from .profiles import active_profile, params  # noqa: E402
 
 
-def __getattr__(name):
-    # ganlab.GAN imports TensorFlow on first use, so `python -m ganlab --help` stays quick.
-    if name == "GAN":
-        from .training import GAN
+_SUBMODULES = ("checks", "data", "device", "losses", "metrics", "models", "profiles", "training",
+               "viz", "widgets")
 
-        return GAN
+
+def __getattr__(name):
+    # TensorFlow-heavy parts load on first use, so `python -m ganlab --help` stays quick:
+    # ganlab.GAN, ganlab.viz, ganlab.metrics ... work without importing them first.
+    import importlib
+
+    if name == "GAN":
+        return importlib.import_module(".training", __name__).GAN
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'ganlab' has no attribute {name!r}")
 
 

@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("model", choices=MODELS, help="which GAN to train")
     train.add_argument("--dataset", default="mnist", choices=DATASETS)
     train.add_argument("--out", required=True, type=Path, help="a new folder for the run")
-    train.add_argument("--epochs", type=int, help="default: the run profile's")
+    train.add_argument("--epochs", type=int, help="default: the run profile's step budget")
     train.add_argument("--batch-size", type=int, help="default: the run profile's")
     train.add_argument("--n-images", type=int, help="train on the first N images only")
     train.add_argument("--loss", default="non_saturating")
@@ -88,18 +88,19 @@ def train(args) -> Path:
 
     from . import data, profiles
     from .models import dense_discriminator, dense_generator
-    from .training import GAN, NaNGuard, SampleGrid, StepHistory
+    from .training import GAN, NaNGuard, SampleGrid, StepHistory, default_optimizer
     from .viz import save_image_grid
 
     p = profiles.params("dense_mnist", args.profile)
-    epochs, batch_size = args.epochs or p.epochs, args.batch_size or p.batch_size
+    batch_size = args.batch_size or p.batch_size
     images, _ = data.load_dataset(args.dataset, data_dir=args.data_dir)
     images = images[: args.n_images or p.n_images]
+    epochs = args.epochs or profiles.epochs_for(p.steps, len(images), batch_size)
     out = _new_run_folder(args.out)
 
     keras.utils.set_random_seed(args.seed)
-    gan = GAN(dense_generator(), dense_discriminator(), seed=args.seed)
-    gan.compile(loss=args.loss)
+    gan = GAN(dense_generator(), dense_discriminator(), seed=args.seed, ema_decay=p.ema_decay)
+    gan.compile(default_optimizer(p.learning_rate), default_optimizer(p.learning_rate), loss=args.loss)
     grids, steps, guard = SampleGrid(out_dir=out / "grids", seed=args.seed), StepHistory(), NaNGuard()
     print(f"Training the {args.model} GAN on {len(images):,} {args.dataset} images for {epochs} "
           f"epoch(s), batch {batch_size} (profile {p.profile}); saving to {out}")

@@ -9,12 +9,13 @@ The profile is ``$GANLAB_PROFILE`` when set, else ``gpu`` when TensorFlow sees a
 GPU, else ``cpu``. A notebook's parameters cell reads its sizes with
 :func:`params`.
 
->>> params("dense_mnist", profile="quick").epochs  # doctest: +SKIP
-3
+>>> params("dense_mnist", profile="quick").steps  # doctest: +SKIP
+1500
 """
 
 from __future__ import annotations
 
+import math
 import os
 from types import SimpleNamespace
 
@@ -25,17 +26,26 @@ PROFILE_NAMES = ("quick", "cpu", "gpu")
 # Sizes per notebook (or benchmark), per profile. Measured times are in README.md.
 PROFILES: dict[str, dict[str, dict]] = {
     "toy": {
-        "quick": dict(steps=1500, batch_size=128, snapshot_every=150, n_data=20_000),
-        "cpu": dict(steps=4000, batch_size=128, snapshot_every=250, n_data=50_000),
-        "gpu": dict(steps=8000, batch_size=256, snapshot_every=500, n_data=100_000),
+        # snapshot_every is small because G reaches the data within ~200 steps; n_samples is
+        # how many generated points each snapshot keeps; the minimax-vs-non-saturating race
+        # (after D trains alone for head_start_steps) runs compare_steps, a row every compare_every.
+        "quick": dict(steps=1500, batch_size=128, snapshot_every=50, n_data=20_000, n_samples=5_000,
+                      head_start_steps=300, compare_steps=600, compare_every=100),
+        "cpu": dict(steps=4000, batch_size=128, snapshot_every=50, n_data=50_000, n_samples=10_000,
+                    head_start_steps=300, compare_steps=1000, compare_every=100),
+        "gpu": dict(steps=8000, batch_size=256, snapshot_every=100, n_data=100_000, n_samples=20_000,
+                    head_start_steps=300, compare_steps=1000, compare_every=100),
     },
     "dense_mnist": {
-        "quick": dict(n_images=6_000, epochs=4, batch_size=64, tape_steps=150, ema_decay=0.99,
-                      classifier_epochs=3),
-        "cpu": dict(n_images=None, epochs=12, batch_size=64, tape_steps=400, ema_decay=0.999,
-                    classifier_epochs=8),
-        "gpu": dict(n_images=None, epochs=50, batch_size=128, tape_steps=1000, ema_decay=0.999,
-                    classifier_epochs=8),
+        # steps, not epochs, so a run takes the same time with 10,000 digits (CI) or 70,000.
+        # learning_rate: Adam(lr, beta_1=0.5) for both networks; 8e-4 learns fastest in the
+        # first few thousand steps, 4e-4 keeps improving for longer (benchmarks/dense_mnist_quality.py).
+        "quick": dict(n_images=8_000, steps=1_500, batch_size=64, learning_rate=8e-4, tape_steps=150,
+                      ema_decay=0.99, classifier_epochs=3),
+        "cpu": dict(n_images=None, steps=10_000, batch_size=64, learning_rate=4e-4, tape_steps=400,
+                    ema_decay=0.995, classifier_epochs=5),
+        "gpu": dict(n_images=None, steps=30_000, batch_size=64, learning_rate=4e-4, tape_steps=1000,
+                    ema_decay=0.999, classifier_epochs=5),
     },
 }
 
@@ -71,3 +81,9 @@ def params(notebook: str, profile: str | None = None, **overrides) -> SimpleName
         raise InputError(f"{notebook} has no parameter(s) {sorted(unknown)}; it has {sorted(values)}.")
     values.update(overrides)
     return SimpleNamespace(profile=profile, **values)
+
+
+def epochs_for(steps: int, n_images: int, batch_size: int) -> int:
+    """How many epochs over ``n_images`` make about ``steps`` training steps (at least 1)."""
+    steps_per_epoch = math.ceil(n_images / batch_size)
+    return max(1, round(steps / steps_per_epoch))

@@ -133,8 +133,12 @@ class GAN(keras.Model):
     def _update_ema(self):
         if self.ema_generator is None:
             return
+        # Warm-up: early on, average over the few steps there are (as tf.train.ExponentialMovingAverage
+        # does with num_updates), so a short run is not dragged back to the untrained weights.
+        step = ops.cast(self.g_optimizer.iterations, "float32")
+        decay = ops.minimum(self.ema_decay, (1.0 + step) / (10.0 + step))
         for average, current in zip(self.ema_generator.weights, self.generator.weights):
-            average.assign(self.ema_decay * average + (1.0 - self.ema_decay) * current)
+            average.assign(decay * average + (1.0 - decay) * current)
 
     def _update_trackers(self, d_loss, g_loss, real_out, fake_out):
         to_report = ops.sigmoid if self.gan_loss.outputs_are_logits else (lambda x: x)
@@ -176,6 +180,8 @@ def _check_pair(generator, discriminator) -> None:
 
 class SampleGrid(keras.callbacks.Callback):
     """Generate samples from the same fixed noise after every ``every`` epochs.
+
+    Works for any generator: image batches (N, H, W, C) or toy points (N, D).
 
     The grids are kept in ``self.grids`` (a list of arrays) with their epoch
     numbers in ``self.epochs``; with ``out_dir`` each is also saved as a PNG.

@@ -121,6 +121,7 @@ def plot_density_1d(
     grid=None,
     ax=None,
     title: str | None = None,
+    legend: bool = True,
 ):
     """Densities of real and generated 1-D samples, the learned D(x), and the optimal D*(x).
 
@@ -145,8 +146,9 @@ def plot_density_1d(
         ax2.plot(grid, np.ravel(discriminator(grid[:, None].astype("float32"))), "r", label="learned D(x)")
     ax2.set_ylim(-0.02, 1.02)
     ax2.set_ylabel("D(x)")
-    handles = ax.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0]
-    ax.legend(handles, [h.get_label() for h in handles], loc="upper left", fontsize=8)
+    if legend:
+        handles = ax.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0]
+        ax.legend(handles, [h.get_label() for h in handles], loc="upper left", fontsize=8)
     if title:
         ax.set_title(title)
     return fig if fig is not None else ax.figure

@@ -48,7 +48,13 @@ def test_quick_is_smaller_than_cpu_smaller_than_gpu():
     toy = profiles.PROFILES["toy"]
     assert toy["quick"]["steps"] < toy["cpu"]["steps"] < toy["gpu"]["steps"]
     dense = profiles.PROFILES["dense_mnist"]
-    assert dense["quick"]["epochs"] <= dense["cpu"]["epochs"] <= dense["gpu"]["epochs"]
+    assert dense["quick"]["steps"] < dense["cpu"]["steps"] < dense["gpu"]["steps"]
+
+
+def test_epochs_for_a_step_budget():
+    assert profiles.epochs_for(10_000, 10_000, 64) == 64  # 157 steps an epoch
+    assert profiles.epochs_for(10_000, 70_000, 64) == 9   # 1,094 steps an epoch
+    assert profiles.epochs_for(10, 70_000, 64) == 1
 
 
 def test_check_env_reports_versions_device_profile_and_data(capsys, monkeypatch, mnist_source):

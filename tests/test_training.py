@@ -113,7 +113,13 @@ def test_ema_generator_averages_weights():
     gan.compile()
     start = [w.copy() for w in gan.generator.get_weights()]
     gan.fit(toy_stream(), epochs=1, steps_per_epoch=1, verbose=0)
+    warm_up = 2 / 11  # min(0.9, (1 + t) / (10 + t)) at the first step, t = 1
     for avg, old, new in zip(gan.ema_generator.get_weights(), start, gan.generator.get_weights()):
+        np.testing.assert_allclose(avg, warm_up * old + (1 - warm_up) * new, rtol=1e-4, atol=1e-6)
+    gan.g_optimizer.iterations.assign(1000)  # long after the warm-up, the decay is ema_decay itself
+    before = [w.copy() for w in gan.ema_generator.get_weights()]
+    gan._update_ema()
+    for avg, old, new in zip(gan.ema_generator.get_weights(), before, gan.generator.get_weights()):
         np.testing.assert_allclose(avg, 0.9 * old + 0.1 * new, rtol=1e-4, atol=1e-6)
     with pytest.raises(InputError, match="ema_decay"):
         GAN(toy_generator(), toy_discriminator(), ema_decay=1.5)
