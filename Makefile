@@ -10,8 +10,11 @@ BIN := $(VENV)/bin
 lab: install
 	$(BIN)/jupyter lab notebooks/
 
+# Notebooks save checkpoints under $GANLAB_RUNS_DIR; the tests use a fresh folder each time,
+# so a leftover run is never resumed instead of trained.
 test: install
-	GANLAB_PROFILE=$${GANLAB_PROFILE:-quick} $(BIN)/python -m pytest
+	GANLAB_PROFILE=$${GANLAB_PROFILE:-quick} GANLAB_RUNS_DIR=$${GANLAB_RUNS_DIR:-$$(mktemp -d)} \
+		$(BIN)/python -m pytest
 
 install: $(VENV)/.installed
 
@@ -24,6 +27,8 @@ $(VENV)/.installed: pyproject.toml
 benchmarks: install
 	$(BIN)/python benchmarks/notebook_runs.py
 	$(BIN)/python benchmarks/dense_mnist_quality.py
+	$(BIN)/python benchmarks/dcgan_throughput.py
+	$(BIN)/python benchmarks/resume_cycles.py
 
 clean-venv:
 	rm -rf $(VENV)

@@ -16,6 +16,7 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -28,10 +29,12 @@ def run_one(path: Path, profile: str) -> dict:
 
     os.environ["GANLAB_PROFILE"] = profile
     nb = nbformat.read(path, as_version=4)
-    start = time.perf_counter()
-    NotebookClient(nb, timeout=3600, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
-    seconds = time.perf_counter() - start
+    with tempfile.TemporaryDirectory() as runs:  # a new run each time: nothing is resumed
+        os.environ["GANLAB_RUNS_DIR"] = runs
+        start = time.perf_counter()
+        NotebookClient(nb, timeout=3600, kernel_name="python3",
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+        seconds = time.perf_counter() - start
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the kernel, after it exited
     return {"notebook": path.stem, "profile": profile, "seconds": round(seconds, 1), "peak_mb": round(peak_kb / 1024)}
 

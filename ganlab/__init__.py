@@ -4,13 +4,16 @@ Each module holds one idea, introduced in one notebook:
 
 - ``ganlab.data``      datasets as images in [-1, 1], tf.data pipelines     (00, 02)
 - ``ganlab.losses``    minimax, non-saturating, hinge, least squares, WGAN  (01, 02)
-- ``ganlab.models``    toy MLPs, the dense MNIST GAN                        (01, 02)
-- ``ganlab.training``  the GAN keras.Model, callbacks                       (01, 02)
+- ``ganlab.models``    toy MLPs, the dense MNIST GAN, DCGAN                 (01, 02, 03)
+- ``ganlab.training``  the GAN keras.Model, callbacks                       (01, 02, 03)
 - ``ganlab.metrics``   toy moments, the MNIST-classifier check              (01, 02)
-- ``ganlab.viz``       image grids, curves, densities                       (01, 02)
-- ``ganlab.widgets``   sliders over training snapshots                      (01, 02)
+- ``ganlab.latent``    lerp/slerp, fixed seeds, latent directions           (03)
+- ``ganlab.viz``       image grids, curves, densities, animations           (01, 02, 03)
+- ``ganlab.widgets``   sliders over training snapshots, latent explorer     (01, 02, 03)
 - ``ganlab.profiles``  every notebook's sizes, per run profile              (all)
 - ``ganlab.device``    check_env(): versions, GPU, profile, data            (00)
+- ``ganlab.fast_path`` XLA, mixed precision, steps per execution by device  (03)
+- ``ganlab.checkpoints`` atomic checkpoints, resume after an interruption   (03)
 """
 
 import os as _os
@@ -27,8 +30,8 @@ from .errors import DataCorruptedError, DataNotFoundError, GanlabError, InputErr
 from .profiles import active_profile, params  # noqa: E402
 
 
-_SUBMODULES = ("checks", "data", "device", "losses", "metrics", "models", "profiles", "training",
-               "viz", "widgets")
+_SUBMODULES = ("checkpoints", "checks", "data", "device", "fast_path", "latent", "losses", "metrics",
+               "models", "profiles", "training", "viz", "widgets")
 
 
 def __getattr__(name):

@@ -1,12 +1,15 @@
 """The command line: ``python -m ganlab train ...``, ``python -m ganlab sample ...``.
 
     python -m ganlab train dense --dataset mnist --out runs/dense1
+    python -m ganlab train dcgan --dataset fashion_mnist --out runs/dcgan1
+    python -m ganlab train dcgan --out runs/dcgan1 --resume      # after an interruption
     python -m ganlab sample runs/dense1 --n 64 --out samples.npy
     python -m ganlab check-env
 
-A run folder holds generator.keras, history.json, config.json, samples.png and
-grids/ (one sample grid per epoch from fixed noise). Nothing that exists is ever
-overwritten: a new run needs a new folder.
+A run folder holds config.json, checkpoints/ (the last two completed epochs),
+grids/ (one sample grid per epoch from fixed noise) and, when training ends,
+generator.keras, history.json and samples.png. Nothing that exists is ever
+overwritten: a new run needs a new folder; ``--resume`` continues the run in it.
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ from pathlib import Path
 
 from .errors import GanlabError, InputError, OutputExistsError
 
-MODELS = ("dense",)
+MODELS = ("dense", "dcgan")
+PROFILE_OF_MODEL = {"dense": "dense_mnist", "dcgan": "dcgan"}
+CONFIG_KEYS = ("model", "dataset", "width", "loss", "batch_size", "n_images", "seed")
 DATASETS = ("mnist", "fashion_mnist")
 
 
@@ -37,15 +42,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     train = sub.add_parser("train", help="train a GAN and save it in a new folder")
     train.add_argument("model", choices=MODELS, help="which GAN to train")
-    train.add_argument("--dataset", default="mnist", choices=DATASETS)
+    train.add_argument("--dataset", choices=DATASETS, help="default: mnist (or the resumed run's)")
     train.add_argument("--out", required=True, type=Path, help="a new folder for the run")
+    train.add_argument("--resume", action="store_true",
+                       help="continue the run in --out from its last completed epoch")
     train.add_argument("--epochs", type=int, help="default: the run profile's step budget")
+    train.add_argument("--width", type=int, help="dcgan: channels of the widest-resolution block")
     train.add_argument("--batch-size", type=int, help="default: the run profile's")
     train.add_argument("--n-images", type=int, help="train on the first N images only")
     train.add_argument("--loss", default="non_saturating")
     train.add_argument("--profile", choices=("quick", "cpu", "gpu"))
     train.add_argument("--data-dir", type=Path, help="a folder holding mnist/ or fashion-mnist/")
     train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--xla", action=argparse.BooleanOptionalAction, default=None,
+                       help="force XLA on or off (default: chosen by device)")
+    train.add_argument("--mixed-precision", action=argparse.BooleanOptionalAction, default=None,
+                       help="force mixed precision on (GPU only) or off (default: chosen by device)")
 
     sample = sub.add_parser("sample", help="generate images from a trained run")
     sample.add_argument("run", type=Path, help="a folder made by `train`")
@@ -79,44 +91,100 @@ def _new_run_folder(out: Path) -> Path:
 
 
 def train(args) -> Path:
-    for name in ("epochs", "batch_size", "n_images"):
+    for name in ("epochs", "batch_size", "n_images", "width"):
         _positive(getattr(args, name), name.replace("_", "-"))
+    if args.width and args.model != "dcgan":
+        raise InputError("--width applies to the dcgan model only.")
     from .losses import get_loss
 
     get_loss(args.loss)  # a bad name fails before anything is loaded or written
+    from .fast_path import choose_fast_path
+
+    fast_path = choose_fast_path(jit_compile=args.xla, mixed_precision=args.mixed_precision)
+    config = _resumed_config(args) if args.resume else None
     import keras
 
     from . import data, profiles
-    from .models import dense_discriminator, dense_generator
-    from .training import GAN, NaNGuard, SampleGrid, StepHistory, default_optimizer
+    from .checkpoints import Checkpoints
+    from .training import GAN, NaNGuard, SampleGrid, StepHistory
     from .viz import save_image_grid
 
-    p = profiles.params("dense_mnist", args.profile)
-    batch_size = args.batch_size or p.batch_size
-    images, _ = data.load_dataset(args.dataset, data_dir=args.data_dir)
-    images = images[: args.n_images or p.n_images]
-    epochs = args.epochs or profiles.epochs_for(p.steps, len(images), batch_size)
-    out = _new_run_folder(args.out)
-
-    keras.utils.set_random_seed(args.seed)
-    gan = GAN(dense_generator(), dense_discriminator(), seed=args.seed, ema_decay=p.ema_decay)
-    gan.compile(default_optimizer(p.learning_rate), default_optimizer(p.learning_rate), loss=args.loss)
-    grids, steps, guard = SampleGrid(out_dir=out / "grids", seed=args.seed), StepHistory(), NaNGuard()
-    print(f"Training the {args.model} GAN on {len(images):,} {args.dataset} images for {epochs} "
-          f"epoch(s), batch {batch_size} (profile {p.profile}); saving to {out}")
-    history = gan.fit(data.make_dataset(images, batch_size, seed=args.seed), epochs=epochs,
-                      callbacks=[grids, steps, guard], verbose=1 if sys.stdout.isatty() else 2)
-
-    _save_model(gan.generator, out / "generator.keras")
-    (out / "history.json").write_text(json.dumps({"epochs": history.history, "steps": steps.history}))
-    config = {"model": args.model, "dataset": args.dataset, "epochs": epochs, "batch_size": batch_size,
-              "n_images": len(images), "loss": args.loss, "seed": args.seed, "profile": p.profile}
+    p = profiles.params(PROFILE_OF_MODEL[args.model], args.profile)
+    if config is None:
+        config = {"model": args.model, "dataset": args.dataset or "mnist", "width": args.width or getattr(p, "width", None),
+                  "loss": args.loss, "batch_size": args.batch_size or p.batch_size,
+                  "n_images": args.n_images or p.n_images, "seed": args.seed, "profile": p.profile}
+    images, _ = data.load_dataset(config["dataset"], data_dir=args.data_dir)
+    images = images[: config["n_images"]]
+    config["n_images"] = len(images)
+    config["epochs"] = args.epochs or config.get("epochs") or profiles.epochs_for(
+        p.steps, len(images), config["batch_size"])
+    out = args.out if args.resume else _new_run_folder(args.out)
     (out / "config.json").write_text(json.dumps(config, indent=2))
-    save_image_grid(grids.grids[-1], out / "samples.png", title=f"after {epochs} epoch(s)")
+
+    keras.utils.set_random_seed(config["seed"])
+    fast_path.apply()
+    generator, discriminator = _build_models(config, images.shape[1:])
+    gan = GAN(generator, discriminator, seed=config["seed"], ema_decay=p.ema_decay)
+    gan.compile(fast_path.optimizer(p.learning_rate), fast_path.optimizer(p.learning_rate),
+                loss=config["loss"], **fast_path.compile_kwargs())
+    grids = SampleGrid(out_dir=out / "grids", seed=config["seed"])
+    checkpoints = Checkpoints(out / "checkpoints", sample_grid=grids)
+    start = checkpoints.restore(gan)
+    steps, guard = StepHistory(), NaNGuard()
+    print(f"{'Resuming' if start else 'Training'} the {config['model']} GAN on {len(images):,} "
+          f"{config['dataset']} images, epoch {start + 1} to {config['epochs']}, batch {config['batch_size']} "
+          f"(profile {p.profile}; {fast_path.describe().splitlines()[0]}); saving to {out}", flush=True)
+    dataset = data.make_dataset(images, config["batch_size"], seed=config["seed"] + start,
+                                drop_remainder=fast_path.jit_compile)
+    gan.fit(dataset, epochs=config["epochs"], initial_epoch=start, callbacks=[grids, steps, guard, checkpoints],
+            verbose=1 if sys.stdout.isatty() else 2)
+
+    _save_model(gan.ema_generator or gan.generator, out / "generator.keras")
+    _write_text_atomically(out / "history.json", json.dumps({"epochs": checkpoints.history, "steps": steps.history}))
+    save_image_grid(grids.grids[-1], out / "samples.png", title=f"after {grids.epochs[-1]} epoch(s)")
     if guard.message:
         raise GanlabError(guard.message + f" What was trained so far is in {out}.")
-    print(f"Saved generator.keras, history.json, samples.png and grids/ in {out}")
+    print(f"Saved generator.keras, history.json, samples.png, grids/ and checkpoints/ in {out}")
     return out
+
+
+def _resumed_config(args) -> dict:
+    """The saved settings of the run in --out; say what to do when there is nothing to resume."""
+    from .checkpoints import latest_checkpoint
+
+    config_path = args.out / "config.json"
+    if not config_path.is_file() or latest_checkpoint(args.out / "checkpoints") is None:
+        raise InputError(f"{args.out} holds no run to resume (no config.json and checkpoints/ from "
+                         f"`python -m ganlab train`). Drop --resume to start a new run there.")
+    config = json.loads(config_path.read_text())
+    if config.get("model") != args.model:
+        raise InputError(f"{args.out} holds a {config.get('model')} run, not {args.model}; resume it with "
+                         f"`python -m ganlab train {config.get('model')} --out {args.out} --resume`.")
+    if args.dataset and args.dataset != config["dataset"]:
+        raise InputError(f"{args.out} was trained on {config['dataset']}; a resumed run keeps its dataset. "
+                         "Start a new run (new --out) for another dataset.")
+    if args.width and args.width != config.get("width"):
+        raise InputError(f"{args.out} was trained with --width {config.get('width')}, not {args.width}; "
+                         "a resumed run keeps its architecture. Start a new run (new --out) to change it.")
+    return config
+
+
+def _build_models(config: dict, image_shape) -> tuple:
+    if config["model"] == "dcgan":
+        from .models import dcgan_discriminator, dcgan_generator
+
+        return (dcgan_generator(image_shape, width=config["width"]),
+                dcgan_discriminator(image_shape, width=config["width"]))
+    from .models import dense_discriminator, dense_generator
+
+    return dense_generator(image_shape=image_shape), dense_discriminator(image_shape=image_shape)
+
+
+def _write_text_atomically(path: Path, text: str) -> None:
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(text)
+    os.replace(partial, path)
 
 
 def _save_model(model, path: Path) -> None:

@@ -10,12 +10,25 @@ import platform
 import sys
 from importlib import metadata
 
+from .errors import InputError
+
 
 def gpu_names() -> list[str]:
     """Names of the GPUs TensorFlow can use (empty on a CPU-only machine)."""
     import tensorflow as tf
 
     return [gpu.name for gpu in tf.config.list_physical_devices("GPU")]
+
+
+def gpu_details() -> list[tuple[str, tuple[int, int]]]:
+    """(name, compute capability) of each GPU TensorFlow can use, e.g. ('NVIDIA H100', (9, 0))."""
+    import tensorflow as tf
+
+    details = []
+    for gpu in tf.config.list_physical_devices("GPU"):
+        info = tf.config.experimental.get_device_details(gpu)
+        details.append((info.get("device_name", gpu.name), tuple(info.get("compute_capability", (0, 0)))))
+    return details
 
 
 def configure_threads(threads: int | None = None) -> int | None:
@@ -84,12 +97,19 @@ def environment_report() -> dict:
                       "or set GANLAB_DATA_DIR to a folder holding mnist/.")
     if "google.colab" in sys.modules and not gpus:
         advice.append("On Colab, choose Runtime > Change runtime type > GPU for the gpu profile.")
+    try:
+        from .fast_path import choose_fast_path
+
+        fast_path = choose_fast_path().describe().replace("\n", "\n            ")
+    except InputError as err:
+        fast_path = f"not usable: {err}"
     return {
         "python": platform.python_version(),
         "versions": versions,
         "device": ", ".join(gpus) if gpus else f"CPU only ({os.cpu_count()} cores)",
         "profile": profile,
         "profile_reason": why,
+        "fast_path": fast_path,
         "data": data,
         "advice": advice,
     }
@@ -107,6 +127,7 @@ def check_env(verbose: bool = True) -> dict:
         lines += [
             f"device      {report['device']}",
             f"profile     {report['profile']} ({report['profile_reason']})",
+            f"fast path   {report['fast_path']}",
         ]
         lines += [f"data        {source or name + ': not found on this machine'}"
                   for name, source in report["data"].items()]

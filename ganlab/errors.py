@@ -19,3 +19,7 @@ class DataCorruptedError(GanlabError):
 
 class OutputExistsError(GanlabError, FileExistsError):
     """Refusing to overwrite an earlier run or file."""
+
+
+class CheckpointError(GanlabError):
+    """A checkpoint is incomplete, corrupted, or was made by another model."""

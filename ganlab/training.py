@@ -112,14 +112,17 @@ class GAN(keras.Model):
             real_out = self.discriminator(real, training=True)
             fake_out = self.discriminator(fake, training=True)
             d_loss = self.gan_loss.discriminator(real_out, fake_out)
-        self._apply(tape, d_loss, self.discriminator, self.d_optimizer)
+            # Under mixed precision the optimizer scales the loss up (and the gradients back down).
+            scaled_d_loss = self.d_optimizer.scale_loss(d_loss)
+        self._apply(tape, scaled_d_loss, self.discriminator, self.d_optimizer)
 
         with tf.GradientTape() as tape:
             fake_out_for_g = self.discriminator(
                 self.generator(self.sample_noise(batch_size), training=True), training=True
             )
             g_loss = self.gan_loss.generator(fake_out_for_g)
-        self._apply(tape, g_loss, self.generator, self.g_optimizer)
+            scaled_g_loss = self.g_optimizer.scale_loss(g_loss)
+        self._apply(tape, scaled_g_loss, self.generator, self.g_optimizer)
 
         self._update_ema()
         self._update_trackers(d_loss, g_loss, real_out, fake_out)
@@ -274,3 +277,89 @@ class NaNGuard(keras.callbacks.Callback):
                 warnings.warn(self.message, RuntimeWarning, stacklevel=2)
                 self.model.stop_training = True
                 return
+
+
+class LivePlot(keras.callbacks.Callback):
+    """Per-epoch curves of d_loss, g_loss, D(x) and D(G(z)), redrawn in place while training.
+
+    In Jupyter the figure appears once and is updated after every ``every`` epochs
+    and at the end of training: one output that changes, not one figure per epoch.
+    Outside Jupyter (plain Python, CI) nothing is shown and the values are only kept
+    in ``self.history``; with ``path`` the figure is also saved there at each update
+    (replaced whole, never left half-written).
+
+    Parameters
+    ----------
+    every : redraw after every ``every`` epochs.
+    samples : a :class:`SampleGrid` callback; its latest samples are drawn next to the
+        curves. List it before the LivePlot in ``callbacks`` so they are this epoch's.
+    path : an image file to save the figure to, e.g. "runs/live.png".
+
+    Introduced in notebooks/03_dcgan.ipynb.
+
+    >>> grids = SampleGrid(16)                                       # doctest: +SKIP
+    >>> gan.fit(data, epochs=20, callbacks=[grids, LivePlot(samples=grids)])  # doctest: +SKIP
+    """
+
+    def __init__(self, every: int = 1, samples: SampleGrid | None = None,
+                 path: str | os.PathLike | None = None):
+        super().__init__()
+        self.every = max(1, int(every))
+        self.samples = samples
+        self.path = Path(path) if path else None
+        self.history: dict[str, list[float]] = {name: [] for name in METRIC_NAMES}
+        self.updates = 0  # how many times the figure was drawn
+        self._handle = None  # the notebook output that is updated in place
+        self._epochs_drawn = 0
+
+    def on_train_begin(self, logs=None):
+        self._handle = None  # each fit (each notebook cell) gets its own output
+
+    def on_epoch_end(self, epoch, logs=None):
+        for name in METRIC_NAMES:
+            if name in (logs or {}):
+                self.history[name].append(float(logs[name]))
+        if (epoch + 1) % self.every == 0:
+            self.update()
+
+    def on_train_end(self, logs=None):
+        if self._epochs_drawn != self._epochs_seen():  # epochs since the last update
+            self.update()
+
+    def _epochs_seen(self) -> int:
+        return max(len(values) for values in self.history.values())
+
+    def update(self) -> None:
+        """Draw the figure now: update the notebook output and/or save it to ``path``."""
+        self._epochs_drawn = self._epochs_seen()
+        in_notebook = _in_notebook()
+        if not (in_notebook or self.path):
+            return
+        import matplotlib.pyplot as plt
+
+        from .viz import _write_atomically, plot_progress
+
+        samples, title = None, "samples"
+        if self.samples is not None and self.samples.grids:
+            samples, title = self.samples.grids[-1], f"samples, epoch {self.samples.epochs[-1]}"
+        fig = plot_progress(self.history, samples=samples, samples_title=title)
+        if self.path:
+            _write_atomically(self.path, lambda partial: fig.savefig(partial, dpi=100))
+        if in_notebook:
+            from IPython.display import display
+
+            if self._handle is None:
+                self._handle = display(fig, display_id=True)
+            else:
+                self._handle.update(fig)
+        plt.close(fig)  # the output keeps a picture of it; no second copy at the end of the cell
+        self.updates += 1
+
+
+def _in_notebook() -> bool:
+    """True inside a Jupyter kernel (JupyterLab, Colab, VS Code), where figures can be shown."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    return getattr(get_ipython(), "kernel", None) is not None

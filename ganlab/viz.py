@@ -1,7 +1,8 @@
-"""Plots: image grids, training curves, 1-D densities.
+"""Plots: image grids, training curves, 1-D densities, animations of training.
 
-Introduced in notebooks/01_gan_on_toy_data.ipynb and notebooks/02_dense_mnist_gan.ipynb.
-Every function returns the matplotlib Figure (Jupyter shows it).
+Introduced in notebooks/01_gan_on_toy_data.ipynb and notebooks/02_dense_mnist_gan.ipynb;
+animate_grids in notebooks/03_dcgan.ipynb.
+Every plotting function returns the matplotlib Figure (Jupyter shows it).
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from typing import Callable, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from .data import check_images
+from .errors import InputError
 
 
 def _grid(images: np.ndarray, ncols: int | None) -> np.ndarray:
@@ -29,12 +32,20 @@ def _grid(images: np.ndarray, ncols: int | None) -> np.ndarray:
     return canvas
 
 
-def _show(ax, images, ncols=None, title=None):
+def _picture(images: np.ndarray, ncols: int | None = None) -> np.ndarray:
+    """The grid of a batch in [-1, 1] as one picture in [0, 1]: (h, w) if grey, else (h, w, 3)."""
     canvas = (_grid(images, ncols) + 1.0) / 2.0
-    if canvas.shape[-1] == 1:
-        ax.imshow(canvas[..., 0], cmap="gray", vmin=0, vmax=1)
-    else:
-        ax.imshow(np.clip(canvas, 0, 1))
+    return canvas[..., 0] if canvas.shape[-1] == 1 else np.clip(canvas, 0, 1)
+
+
+def _imshow(ax, picture: np.ndarray):
+    if picture.ndim == 2:
+        return ax.imshow(picture, cmap="gray", vmin=0, vmax=1)
+    return ax.imshow(picture)
+
+
+def _show(ax, images, ncols=None, title=None):
+    _imshow(ax, _picture(images, ncols))
     ax.set_axis_off()
     if title:
         ax.set_title(title)
@@ -86,22 +97,69 @@ def plot_history(history: dict, smooth: int = 1, probabilities: bool = True):
     line marks 0.5, where D can no longer tell real from generated.
     """
     fig, (ax_loss, ax_d) = plt.subplots(1, 2, figsize=(10, 3.2))
-    for name in ("d_loss", "g_loss"):
-        if name in history:
-            ax_loss.plot(_smooth(history[name], smooth), label=name)
-    for name in ("D(x)", "D(G(z))"):
-        if name in history:
-            ax_d.plot(_smooth(history[name], smooth), label=name)
+    _draw_curves(ax_loss, ax_d, history, smooth, probabilities)
+    fig.tight_layout()
+    return fig
+
+
+def _draw_curves(ax_loss, ax_d, history: dict, smooth: int = 1, probabilities: bool = True,
+                 xlabel: str = "step", first_x: int = 0, **style) -> None:
+    """The two panels of plot_history: losses, and D's mean outputs (0.5 dashed)."""
+    for ax, names in ((ax_loss, ("d_loss", "g_loss")), (ax_d, ("D(x)", "D(G(z))"))):
+        for name in names:
+            if name in history:
+                values = _smooth(history[name], smooth)
+                ax.plot(np.arange(first_x, first_x + len(values)), values, label=name, **style)
+        ax.set_xlabel(xlabel)
+        if ax.lines:
+            ax.legend(loc="best")
     if probabilities:
         ax_d.axhline(0.5, color="gray", linestyle="--", linewidth=1)
         ax_d.set_ylim(-0.02, 1.02)
     ax_loss.set_title("losses")
     ax_d.set_title("discriminator outputs")
-    for ax in (ax_loss, ax_d):
-        ax.set_xlabel("step")
-        ax.legend(loc="best")
+
+
+def plot_progress(history: dict, samples: np.ndarray | None = None, samples_title: str = "samples",
+                  probabilities: bool = True):
+    """Per-epoch curves as in :func:`plot_history`, plus the latest samples on the right.
+
+    What :class:`ganlab.training.LivePlot` draws after each epoch. ``history`` maps
+    d_loss, g_loss, D(x), D(G(z)) to one value per epoch (epoch 1 first).
+    ``samples``: images (N, H, W, C) in [-1, 1] are shown as a grid, 1-D points
+    (N, 1) as a histogram, 2-D points (N, 2) as a scatter plot.
+
+    Introduced in notebooks/03_dcgan.ipynb.
+
+    >>> plot_progress({"d_loss": [1.3, 1.2], "g_loss": [0.8, 0.9]}, samples=fake[:16])  # doctest: +SKIP
+    """
+    n_panels = 2 if samples is None else 3
+    fig, axes = plt.subplots(1, n_panels, figsize=(4.2 * n_panels, 3.2), squeeze=False)
+    _draw_curves(axes[0, 0], axes[0, 1], history, probabilities=probabilities, xlabel="epoch",
+                 first_x=1, marker=".")
+    for ax in axes[0, :2]:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # whole epochs only
+    if samples is not None:
+        _show_samples(axes[0, 2], samples, samples_title)
     fig.tight_layout()
     return fig
+
+
+def _show_samples(ax, samples, title: str) -> None:
+    samples = np.asarray(samples)
+    if samples.ndim == 4:
+        _show(ax, check_images(samples, name="samples"), title=title)
+    elif samples.ndim == 2 and samples.shape[1] == 1:
+        ax.hist(samples[:, 0], bins=30, density=True)
+        ax.set_title(title)
+    elif samples.ndim == 2 and samples.shape[1] == 2:
+        ax.scatter(samples[:, 0], samples[:, 1], s=4)
+        ax.set_title(title)
+    else:
+        raise InputError(
+            f"samples of shape {samples.shape} cannot be drawn: pass images (N, H, W, C), "
+            "or points of shape (N, 1) or (N, 2)."
+        )
 
 
 def gaussian_kde(samples, grid, bandwidth: float | None = None) -> np.ndarray:
@@ -215,3 +273,94 @@ def plot_class_counts(
         ax.set_title(title)
     fig.tight_layout()
     return fig
+
+
+def animate_grids(grids: Sequence[np.ndarray], epochs: Sequence[int] | None = None,
+                  path: str | os.PathLike | None = None, fps: float = 4, ncols: int | None = None):
+    """An animation of sample grids over training, one frame per grid (a SampleGrid's record).
+
+    Parameters
+    ----------
+    grids : batches of images (N, H, W, C) in [-1, 1], all of the same shape.
+    epochs : the epoch of each grid, shown in the title (default 0, 1, 2, ...).
+    path : also save the animation: ``.gif`` (Pillow) or ``.html`` (a page with a
+        player). An existing file is replaced, but only once the new one is complete.
+    fps : frames per second.
+    ncols : grid columns (default: about square).
+
+    Returns
+    -------
+    An ``IPython.display.HTML`` player, which Jupyter shows; without IPython the
+    ``matplotlib.animation.FuncAnimation`` itself.
+
+    Introduced in notebooks/03_dcgan.ipynb.
+
+    >>> grids = SampleGrid(16)  # passed to gan.fit(..., callbacks=[grids])         # doctest: +SKIP
+    >>> animate_grids(grids.grids, grids.epochs, path="runs/evolution.gif")        # doctest: +SKIP
+    """
+    from matplotlib.animation import FuncAnimation
+
+    pictures, titles = _frames(grids, epochs, ncols)
+    if not fps > 0:
+        raise InputError(f"fps is frames per second and must be > 0, not {fps!r}.")
+    suffix = Path(path).suffix.lower() if path is not None else None
+    if suffix not in (None, ".gif", ".html"):
+        raise InputError(f"animate_grids saves .gif or .html files, not {suffix or 'no suffix'!r}: "
+                         f"change the end of path={str(path)!r}.")
+    height, width = pictures[0].shape[:2]
+    fig, ax = plt.subplots(figsize=(4.0 * width / max(height, width), 4.0 * height / max(height, width) + 0.4))
+    image = _imshow(ax, pictures[0])
+    ax.set_axis_off()
+    title = ax.set_title(titles[0])
+    fig.tight_layout()
+
+    def show_frame(i):
+        image.set_data(pictures[i])
+        title.set_text(titles[i])
+        return image, title
+
+    anim = FuncAnimation(fig, show_frame, frames=len(pictures), interval=1000 / fps)
+    plt.close(fig)  # the notebook shows the player only, not a static copy of the figure
+    html = None
+    if suffix == ".gif":
+        from matplotlib.animation import PillowWriter
+
+        _write_atomically(path, lambda partial: anim.save(partial, writer=PillowWriter(fps=fps)))
+    elif suffix == ".html":
+        html = anim.to_jshtml(fps=fps)
+        _write_atomically(path, lambda partial: partial.write_text(html, encoding="utf-8"))
+    try:
+        from IPython.display import HTML
+    except ImportError:
+        return anim
+    return HTML(html or anim.to_jshtml(fps=fps))
+
+
+def _frames(grids, epochs, ncols) -> tuple[list[np.ndarray], list[str]]:
+    """Check the grids and turn each into a picture; one title per grid."""
+    if grids is None or len(grids) == 0:
+        raise InputError("No grids to animate: train with a ganlab.training.SampleGrid callback first.")
+    epochs = list(range(len(grids))) if epochs is None else list(epochs)
+    if len(epochs) != len(grids):
+        raise InputError(f"Got {len(grids)} grids but {len(epochs)} epochs: pass one epoch per grid.")
+    pictures = [_picture(check_images(g, name=f"grids[{i}]"), ncols) for i, g in enumerate(grids)]
+    if len({p.shape for p in pictures}) > 1:
+        raise InputError("The grids have different shapes; every frame needs the same number and size of images.")
+    return pictures, [f"epoch {e}" for e in epochs]
+
+
+def _write_atomically(path: str | os.PathLike, write: Callable[[Path], object]) -> Path:
+    """Call ``write(partial)`` on a file next to ``path``, then rename it to ``path``.
+
+    A crash or an error never leaves half a file at ``path``; the partial file keeps
+    the suffix, so writers that pick the format from it still work.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.stem}.{os.getpid()}.partial{path.suffix}")
+    try:
+        write(partial)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return path

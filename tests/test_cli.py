@@ -35,9 +35,9 @@ def trained_run(tmp_path_factory, mnist_source):
 def test_train_saves_generator_history_and_samples(trained_run):
     out, result = trained_run
     assert {p.name for p in out.iterdir()} == {"generator.keras", "history.json", "config.json",
-                                               "samples.png", "grids"}
+                                               "samples.png", "grids", "checkpoints"}
     assert sorted(p.name for p in (out / "grids").iterdir())[-1] == "samples_epoch_002.png"
-    assert "Training the dense GAN on 512 mnist images for 2 epoch(s)" in result.stdout
+    assert "Training the dense GAN on 512 mnist images, epoch 1 to 2, batch 64" in result.stdout
     import json
 
     history = json.loads((out / "history.json").read_text())
@@ -81,6 +81,9 @@ def test_existing_run_folder_is_left_untouched(trained_run):
     (["sample", "nowhere", "--n", "3", "--out", "s.txt"], ["must be a .npy file"]),
     (["sample", "nowhere", "--n", "-1", "--out", "s.npy"], ["--n must be at least 1"]),
     (["fly"], ["invalid choice: 'fly'"]),
+    (["train", "dense", "--out", "x", "--width", "8"], ["--width applies to the dcgan model only"]),
+    (["train", "dcgan", "--out", "x", "--resume"], ["holds no run to resume", "Drop --resume"]),
+    (["train", "dcgan", "--out", "x", "--mixed-precision"], ["needs a GPU"]),
 ])
 def test_bad_arguments_give_one_line_and_no_files(args, fragments, tmp_path):
     result = ganlab(*args, cwd=tmp_path)
@@ -103,3 +106,23 @@ def test_output_path_that_is_a_file(tmp_path, mnist_source):
     result = ganlab("train", "dense", "--out", target, "--epochs", "1", "--n-images", "64")
     assert_one_line_error(result, "already exists")
     assert target.read_text() == "keep me"
+
+
+def test_resume_refuses_another_model_or_width_and_keeps_the_run(trained_run):
+    out, _ = trained_run
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert_one_line_error(ganlab("train", "dcgan", "--out", out, "--resume"),
+                          "holds a dense run", f"train dense --out {out} --resume")
+    assert_one_line_error(ganlab("train", "dense", "--out", out, "--resume", "--dataset", "fashion_mnist"),
+                          "was trained on mnist")
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_resume_with_another_width_is_refused(tmp_path, mnist_source):
+    out = tmp_path / "dcgan"
+    first = ganlab("train", "dcgan", "--out", out, "--epochs", "1", "--n-images", "128", "--width", "8")
+    assert first.returncode == 0, first.stderr
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert_one_line_error(ganlab("train", "dcgan", "--out", out, "--resume", "--width", "16"),
+                          "--width 8, not 16")
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before

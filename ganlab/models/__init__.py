@@ -2,15 +2,19 @@
 
 - ``toy``: tiny MLPs for 1-D / 2-D data (notebooks/01_gan_on_toy_data.ipynb)
 - ``dense``: the dense (MLP) MNIST GAN (notebooks/02_dense_mnist_gan.ipynb)
+- ``dcgan``: convolutional GAN for 28, 32 and 64 px images (notebooks/03_dcgan.ipynb)
 """
 
+from .dcgan import dcgan_discriminator, dcgan_generator
 from .dense import dense_discriminator, dense_generator
 from .toy import toy_discriminator, toy_generator
 
-MODEL_NAMES = ("dense",)
+MODEL_NAMES = ("dense", "dcgan")
 
 __all__ = [
     "MODEL_NAMES",
+    "dcgan_discriminator",
+    "dcgan_generator",
     "dense_discriminator",
     "dense_generator",
     "toy_discriminator",

@@ -1,0 +1,204 @@
+"""ganlab's DCGAN against the TensorFlow DCGAN tutorial's recipe, in one process, on one device.
+
+    python benchmarks/dcgan_throughput.py                       # images/s of each, and the ratio
+    python benchmarks/dcgan_throughput.py --mode quality --seconds 300 --eval-every 30
+
+The tutorial's recipe (tensorflow.org/tutorials/generative/dcgan), re-implemented
+faithfully: its generator (Dense 7x7x256, 5x5 transposed convolutions 128-64-1,
+LeakyReLU 0.3) and discriminator (5x5 convolutions 64-128, dropout 0.3), batch 256,
+Adam(1e-4) for both, noise batches of 256 whatever the real batch, and a plain
+``tf.function`` train step over ``Dataset.shuffle(60000).batch(256)``.
+
+ganlab: ``dcgan_generator``/``dcgan_discriminator`` with the profile's width and batch
+size, ``GAN.fit`` on the fast path ``choose_fast_path()`` picks for this device (XLA,
+mixed precision, steps per execution).
+
+--mode speed: images/s (real images consumed per second) after a warm-up.
+--mode quality: trains each for --seconds (clock covers training only) and prints
+the share of 1,000 samples that ganlab.metrics.mnist_classifier names as a digit
+with p >= 0.9 every --eval-every seconds, and the time each first reaches --target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+
+import numpy as np
+
+import ganlab  # noqa: F401  (sets the Keras backend before keras loads)
+import keras
+import tensorflow as tf
+from keras import layers
+
+NOISE_DIM = 100
+
+
+# ---------------------------------------------------------------------- the tutorial's recipe
+
+
+def tutorial_generator() -> keras.Model:
+    return keras.Sequential([
+        keras.Input((NOISE_DIM,)),
+        layers.Dense(7 * 7 * 256, use_bias=False), layers.BatchNormalization(), layers.LeakyReLU(),
+        layers.Reshape((7, 7, 256)),
+        layers.Conv2DTranspose(128, 5, strides=1, padding="same", use_bias=False),
+        layers.BatchNormalization(), layers.LeakyReLU(),
+        layers.Conv2DTranspose(64, 5, strides=2, padding="same", use_bias=False),
+        layers.BatchNormalization(), layers.LeakyReLU(),
+        layers.Conv2DTranspose(1, 5, strides=2, padding="same", use_bias=False, activation="tanh"),
+    ], name="tutorial_generator")
+
+
+def tutorial_discriminator() -> keras.Model:
+    return keras.Sequential([
+        keras.Input((28, 28, 1)),
+        layers.Conv2D(64, 5, strides=2, padding="same"), layers.LeakyReLU(), layers.Dropout(0.3),
+        layers.Conv2D(128, 5, strides=2, padding="same"), layers.LeakyReLU(), layers.Dropout(0.3),
+        layers.Flatten(), layers.Dense(1),
+    ], name="tutorial_discriminator")
+
+
+class TutorialRecipe:
+    """The tutorial's models, optimizers and tf.function train step."""
+
+    batch_size = 256
+
+    def __init__(self, images: np.ndarray):
+        self.generator, self.discriminator = tutorial_generator(), tutorial_discriminator()
+        self.g_optimizer, self.d_optimizer = keras.optimizers.Adam(1e-4), keras.optimizers.Adam(1e-4)
+        self.cross_entropy = keras.losses.BinaryCrossentropy(from_logits=True)
+        self.dataset = tf.data.Dataset.from_tensor_slices(images).shuffle(60000).batch(self.batch_size)
+
+    @tf.function
+    def train_step(self, images):
+        noise = tf.random.normal([self.batch_size, NOISE_DIM])  # 256 even for a smaller last batch
+        with tf.GradientTape() as gen_tape, tf.GradientTape() as disc_tape:
+            generated = self.generator(noise, training=True)
+            real_output = self.discriminator(images, training=True)
+            fake_output = self.discriminator(generated, training=True)
+            gen_loss = self.cross_entropy(tf.ones_like(fake_output), fake_output)
+            disc_loss = (self.cross_entropy(tf.ones_like(real_output), real_output)
+                         + self.cross_entropy(tf.zeros_like(fake_output), fake_output))
+        g_grads = gen_tape.gradient(gen_loss, self.generator.trainable_variables)
+        d_grads = disc_tape.gradient(disc_loss, self.discriminator.trainable_variables)
+        self.g_optimizer.apply_gradients(zip(g_grads, self.generator.trainable_variables))
+        self.d_optimizer.apply_gradients(zip(d_grads, self.discriminator.trainable_variables))
+
+    def train_for(self, seconds: float) -> tuple[int, float]:
+        """Train whole batches until ``seconds`` pass; return (images seen, seconds taken)."""
+        seen, start = 0, time.perf_counter()
+        while True:
+            for batch in self.dataset:
+                self.train_step(batch)
+                seen += int(batch.shape[0])
+                if time.perf_counter() - start >= seconds:
+                    return seen, time.perf_counter() - start
+
+    def generate(self, noise: np.ndarray) -> np.ndarray:
+        return keras.ops.convert_to_numpy(self.generator(noise, training=False)).astype("float32")
+
+
+# ---------------------------------------------------------------------- ganlab's DCGAN
+
+
+class GanlabRecipe:
+    """ganlab's DCGAN on the fast path chosen for this device."""
+
+    def __init__(self, images: np.ndarray, profile: str):
+        from ganlab.fast_path import choose_fast_path
+        from ganlab.models import dcgan_discriminator, dcgan_generator
+
+        self.p = ganlab.params("dcgan", profile)
+        self.path = choose_fast_path().apply()
+        self.batch_size = self.p.batch_size
+        self.gan = ganlab.GAN(dcgan_generator(width=self.p.width), dcgan_discriminator(width=self.p.width),
+                              seed=0, ema_decay=self.p.ema_decay)
+        self.gan.compile(self.path.optimizer(self.p.learning_rate), self.path.optimizer(self.p.learning_rate),
+                         **self.path.compile_kwargs())
+        self.steps_per_epoch = len(images) // self.batch_size
+        self.dataset = ganlab.make_dataset(images, self.batch_size, seed=0, drop_remainder=True).repeat()
+        keras.config.set_dtype_policy("float32")  # the tutorial's models (built later) stay float32
+
+    def train_for(self, seconds: float) -> tuple[int, float]:
+        start, before = time.perf_counter(), int(self.gan.g_optimizer.iterations)
+        chunk = max(self.path.steps_per_execution, 20)
+        while time.perf_counter() - start < seconds:
+            self.gan.fit(self.dataset, steps_per_epoch=chunk, epochs=1, verbose=0)
+        steps = int(self.gan.g_optimizer.iterations) - before
+        return steps * self.batch_size, time.perf_counter() - start
+
+    def generate(self, noise: np.ndarray) -> np.ndarray:
+        return self.gan.generate(noise=noise)
+
+
+# ---------------------------------------------------------------------- modes
+
+
+def speed(recipes: dict, seconds: float) -> None:
+    rates = {}
+    for name, recipe in recipes.items():
+        recipe.train_for(min(10.0, seconds / 3))  # warm-up: tracing, XLA compilation, autotuning
+        seen, took = recipe.train_for(seconds)
+        rates[name] = seen / took
+        print(f"  {name}: {seen:,} images in {took:.1f} s", flush=True)
+    print(f"\n{'recipe':<44} {'batch':>6} {'images/s':>10} {'60k-image epoch':>16}")
+    for name, recipe in recipes.items():
+        print(f"{name:<44} {recipe.batch_size:>6} {rates[name]:>10,.0f} {60000 / rates[name]:>14.1f} s")
+    names = list(recipes)
+    print(f"\nratio {names[0]} / {names[1]}: {rates[names[0]] / rates[names[1]]:.2f}x")
+
+
+def quality(recipes: dict, seconds: float, every: float, target: float, classifier_epochs: int) -> None:
+    from ganlab.metrics import mnist_classifier, recognisable_fraction
+
+    classifier = mnist_classifier(epochs=classifier_epochs)
+    noise = np.random.default_rng(1).standard_normal((1000, NOISE_DIM)).astype("float32")
+    reached = {}
+    for name, recipe in recipes.items():
+        trained, seen = 0.0, 0
+        print(f"\n{name}\n{'train s':>8} {'images':>10} {'recognised':>11}")
+        while trained < seconds - 1:
+            more, took = recipe.train_for(min(every, seconds - trained))
+            trained, seen = trained + took, seen + more
+            share = recognisable_fraction(recipe.generate(noise), classifier)["fraction"]
+            print(f"{trained:>8.0f} {seen:>10,} {share:>11.1%}", flush=True)
+            if share >= target and name not in reached:
+                reached[name] = trained
+    print(f"\nclassifier: {classifier.trained_on}, held-out accuracy {classifier.held_out_accuracy:.3f}")
+    print(f"{'recipe':<44} {f'time to {target:.0%} recognised':>26}")
+    for name in recipes:
+        when = f"{reached[name]:.0f} s" if name in reached else f"not within {seconds:.0f} s"
+        print(f"{name:<44} {when:>26}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--mode", choices=("speed", "quality"), default="speed")
+    parser.add_argument("--profile", choices=("quick", "cpu", "gpu"), help="default: chosen by device")
+    parser.add_argument("--seconds", type=float, default=60.0, help="timed training per recipe")
+    parser.add_argument("--eval-every", type=float, default=30.0, help="quality mode: seconds between checks")
+    parser.add_argument("--target", type=float, default=0.8, help="quality mode: share recognised to reach")
+    args = parser.parse_args()
+    if args.seconds <= 0 or args.eval_every <= 0 or not 0 < args.target <= 1:
+        parser.error("--seconds and --eval-every must be positive and --target in (0, 1].")
+
+    profile = args.profile or ganlab.active_profile()
+    images, _ = ganlab.load_mnist()
+    ganlab_recipe = GanlabRecipe(images, profile)
+    recipes = {
+        f"ganlab DCGAN (width {ganlab_recipe.p.width})": ganlab_recipe,
+        "TensorFlow tutorial recipe": TutorialRecipe(images),
+    }
+    print(f"device: {ganlab_recipe.path.device}; {len(images):,} MNIST images; profile {profile}")
+    print(f"ganlab fast path: {ganlab_recipe.path.describe()}", flush=True)
+    if args.mode == "speed":
+        speed(recipes, args.seconds)
+    else:
+        quality(recipes, args.seconds, args.eval_every, args.target, ganlab_recipe.p.classifier_epochs)
+    print(f"\n({os.cpu_count()} CPU cores visible; TensorFlow {tf.__version__}, Keras {keras.__version__})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,290 @@
+"""Checkpoints that survive interruption: resume a GAN from its last completed epoch.
+
+Introduced in notebooks/03_dcgan.ipynb; ``python -m ganlab train ... --resume`` uses the same.
+
+A checkpoint folder ``ckpt-000012/`` (after epoch 12) holds the weights of the
+generator, the discriminator and the EMA generator, both optimizers' state (their
+step counters included), the noise seed state, the sample grid's fixed noise and
+grids so far, and the per-epoch history. It is written under a temporary name and
+renamed into place when complete, and ``latest`` is replaced atomically after that:
+a kill at any moment leaves the previous checkpoint intact and loadable. Each file's
+SHA-256 is recorded and checked on load.
+
+>>> checkpoints = Checkpoints("runs/dcgan", sample_grid=grids)       # doctest: +SKIP
+>>> start = checkpoints.restore(gan)    # 0 in a new folder, else the epochs already done
+>>> gan.fit(dataset, epochs=20, initial_epoch=start, callbacks=[grids, checkpoints])  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from .errors import CheckpointError, InputError
+
+FORMAT = "ganlab-checkpoint-1"
+PREFIX = "ckpt-"
+PARTIAL_PREFIX = ".partial-"
+LATEST = "latest"
+
+
+class Checkpoints(keras.callbacks.Callback):
+    """Save a checkpoint every ``every`` epochs into ``directory``; keep the newest ``keep``.
+
+    Parameters
+    ----------
+    directory : the run's checkpoint folder (created if missing).
+    every : save after every ``every``-th epoch.
+    keep : how many checkpoints to keep (at least 1; older ones are deleted only
+        after a newer one is complete).
+    sample_grid : a ``ganlab.training.SampleGrid`` whose fixed noise and grids are
+        saved and restored with the weights.
+    """
+
+    def __init__(self, directory: str | os.PathLike, every: int = 1, keep: int = 2, sample_grid=None):
+        super().__init__()
+        if int(every) < 1 or int(keep) < 1:
+            raise InputError(f"every and keep must be at least 1, not every={every}, keep={keep}.")
+        self.directory = Path(directory)
+        self.every, self.keep = int(every), int(keep)
+        self.sample_grid = sample_grid
+        self.history: dict[str, list[float]] = {}
+
+    # ------------------------------------------------------------------ callback
+    def on_epoch_end(self, epoch, logs=None):
+        for name, value in (logs or {}).items():
+            self.history.setdefault(name, []).append(float(value))
+        if (epoch + 1) % self.every == 0:
+            self.save(self.model, epoch + 1)
+
+    # ------------------------------------------------------------------ saving
+    def save(self, gan, epoch: int) -> Path:
+        """Write the checkpoint after ``epoch`` completed epochs; return its folder."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        _remove_partials(self.directory)
+        final = self.directory / f"{PREFIX}{epoch:06d}"
+        partial = self.directory / f"{PARTIAL_PREFIX}{final.name}-{os.getpid()}"
+        partial.mkdir()
+        _write_contents(gan, partial, epoch, self.history, self.sample_grid)
+        if final.exists():  # the same epoch saved again (a resumed run repeating it): replace it whole
+            shutil.rmtree(final)
+        os.rename(partial, final)
+        _write_atomically(self.directory / LATEST, final.name)
+        _fsync_dir(self.directory)
+        self._prune()
+        return final
+
+    def _prune(self) -> None:
+        for old in complete_checkpoints(self.directory)[: -self.keep]:
+            shutil.rmtree(old, ignore_errors=True)
+
+    # ------------------------------------------------------------------ loading
+    def latest(self) -> Path | None:
+        """The newest complete checkpoint folder, or None."""
+        return latest_checkpoint(self.directory)
+
+    def restore(self, gan) -> int:
+        """Load the newest checkpoint into ``gan`` (compiled); return the epochs it had done (0 if none).
+
+        Raises InputError, naming the difference, if the checkpoint was made by another
+        architecture; the checkpoint is only read, never changed.
+        """
+        folder = self.latest()
+        if folder is None:
+            return 0
+        state = read_state(folder)
+        check_same_architecture(gan, state, folder)
+        _load_contents(gan, folder, state)
+        self.history = {name: list(values) for name, values in state["history"].items()}
+        if self.sample_grid is not None and (folder / "sample_grid.npz").exists():
+            with np.load(folder / "sample_grid.npz") as saved:
+                self.sample_grid.noise = saved["noise"]
+                self.sample_grid.grids = list(saved["grids"])
+                self.sample_grid.epochs = [int(e) for e in saved["epochs"]]
+        return int(state["epoch"])
+
+
+# ---------------------------------------------------------------------- reading
+
+
+def complete_checkpoints(directory: str | os.PathLike) -> list[Path]:
+    """Complete checkpoint folders in ``directory``, oldest first (partial writes are ignored)."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        return []
+    found = [p for p in directory.glob(f"{PREFIX}*") if p.is_dir() and (p / "state.json").is_file()]
+    return sorted(found, key=lambda p: p.name)
+
+
+def latest_checkpoint(directory: str | os.PathLike) -> Path | None:
+    """The checkpoint ``latest`` names, else the newest complete one, else None."""
+    directory = Path(directory)
+    pointer = directory / LATEST
+    if pointer.is_file():
+        named = directory / pointer.read_text().strip()
+        if (named / "state.json").is_file():
+            return named
+    complete = complete_checkpoints(directory)
+    return complete[-1] if complete else None
+
+
+def read_state(folder: str | os.PathLike) -> dict:
+    """A checkpoint's state.json, after checking every file against its recorded SHA-256."""
+    folder = Path(folder)
+    try:
+        state = json.loads((folder / "state.json").read_text())
+    except (OSError, json.JSONDecodeError) as err:
+        raise CheckpointError(f"{folder}/state.json cannot be read ({err}); it was left as it is.") from err
+    if state.get("format") != FORMAT:
+        raise InputError(f"{folder} is not a ganlab checkpoint (format {state.get('format')!r}, "
+                         f"expected {FORMAT!r}). Point to a folder written by ganlab, or start a new run.")
+    for name, digest in state["files"].items():
+        path = folder / name
+        if not path.is_file() or _sha256(path) != digest:
+            raise CheckpointError(
+                f"{path} is missing or does not match its recorded checksum; the checkpoint was left as it is. "
+                f"Delete {folder} to resume from the one before it."
+            )
+    return state
+
+
+def architecture(gan) -> dict:
+    """What must match to resume: each network's name, input and output shapes, weight shapes."""
+
+    def describe(model):
+        return {
+            "name": model.name,
+            "input": list(model.inputs[0].shape[1:]),
+            "output": list(model.outputs[0].shape[1:]),
+            "params": int(model.count_params()),
+            "weights": [list(w.shape) for w in model.weights],
+        }
+
+    return {"generator": describe(gan.generator), "discriminator": describe(gan.discriminator),
+            "ema": gan.ema_generator is not None}
+
+
+def check_same_architecture(gan, state: dict, folder: Path) -> None:
+    """Raise InputError naming the first difference between ``gan`` and the checkpoint's models."""
+    saved, current = state["architecture"], architecture(gan)
+    for part in ("generator", "discriminator"):
+        if saved[part] != current[part]:
+            raise InputError(
+                f"The checkpoint in {folder} was made by a different {part}: "
+                f"{_summary(saved[part])} there, {_summary(current[part])} here. "
+                "Build the same model (same model name, width, image size) to resume, "
+                "or train in a new folder. The checkpoint was left untouched."
+            )
+    if saved["ema"] != current["ema"]:
+        raise InputError(f"The checkpoint in {folder} was made {'with' if saved['ema'] else 'without'} an EMA "
+                         "generator; create the GAN with the same ema_decay setting to resume.")
+
+
+def _summary(model: dict) -> str:
+    shape = lambda s: "(" + ", ".join(str(d) for d in s) + ")"  # noqa: E731
+    return f"{model['name']} {shape(model['input'])} -> {shape(model['output'])}, {model['params']:,} parameters"
+
+
+# ---------------------------------------------------------------------- files
+
+
+def _networks(gan) -> dict:
+    networks = {"generator": gan.generator, "discriminator": gan.discriminator}
+    if gan.ema_generator is not None:
+        networks["ema_generator"] = gan.ema_generator
+    return networks
+
+
+def _optimizers(gan) -> dict:
+    return {"g_optimizer": (gan.g_optimizer, gan.generator), "d_optimizer": (gan.d_optimizer, gan.discriminator)}
+
+
+def _write_contents(gan, folder: Path, epoch: int, history: dict, sample_grid) -> None:
+    for name, model in _networks(gan).items():
+        model.save_weights(folder / f"{name}.weights.h5")
+    for name, (optimizer, _) in _optimizers(gan).items():
+        store: dict[str, np.ndarray] = {}
+        optimizer.save_own_variables(store)
+        np.savez(folder / f"{name}.npz", **store)
+    np.save(folder / "noise_seed.npy", keras.ops.convert_to_numpy(gan.seed_generator.state))
+    if sample_grid is not None and sample_grid.noise is not None:
+        np.savez(folder / "sample_grid.npz", noise=sample_grid.noise, grids=np.stack(sample_grid.grids),
+                 epochs=np.asarray(sample_grid.epochs))
+    files = {p.name: _sha256(p) for p in sorted(folder.iterdir())}
+    state = {
+        "format": FORMAT,
+        "epoch": int(epoch),
+        "g_iterations": int(gan.g_optimizer.iterations),
+        "d_iterations": int(gan.d_optimizer.iterations),
+        "architecture": architecture(gan),
+        "history": history,
+        "saved_at": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "files": files,
+    }
+    (folder / "state.json").write_text(json.dumps(state, indent=1))
+    for path in folder.iterdir():
+        _fsync(path)
+
+
+def _load_contents(gan, folder: Path, state: dict) -> None:
+    for name, model in _networks(gan).items():
+        model.load_weights(folder / f"{name}.weights.h5")
+    for name, (optimizer, model) in _optimizers(gan).items():
+        if not optimizer.built:
+            optimizer.build(model.trainable_variables)
+        with np.load(folder / f"{name}.npz") as saved:
+            store = {key: saved[key] for key in saved.files}
+        if len(store) != len(optimizer.variables):
+            raise InputError(
+                f"The {name} state in {folder} has {len(store)} variables, this optimizer has "
+                f"{len(optimizer.variables)}: compile with the same optimizer type (and mixed precision "
+                "setting) to resume, or train in a new folder."
+            )
+        optimizer.load_own_variables(store)
+    gan.seed_generator.state.assign(np.load(folder / "noise_seed.npy"))
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    partial = path.with_name(PARTIAL_PREFIX + path.name)
+    with open(partial, "w") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(partial, path)
+
+
+def _remove_partials(directory: Path) -> None:
+    """Delete what a killed writer left half-done (never a complete checkpoint)."""
+    for leftover in directory.glob(f"{PARTIAL_PREFIX}*"):
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb") as f:
+        os.fsync(f.fileno())
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
