@@ -61,8 +61,10 @@ def one_cycle(out: Path, args, resume: bool, rng: random.Random) -> dict:
     mid_write = any((out / "checkpoints").glob(".partial-*"))  # killed while writing a checkpoint
     finished = log.read_text().count(" - d_loss: ")  # one line per completed epoch (verbose=2)
     after = saved_epoch(out)  # raises if the newest checkpoint is incomplete or corrupted
+    # A run prints an epoch's line just after saving its checkpoint, so a kill in between
+    # shows one epoch more in the checkpoint than in the log: nothing was lost then.
     return {"before": before, "finished": before + finished, "checkpoint": after,
-            "lost": before + finished - after, "went_back": after < before, "mid_write": mid_write}
+            "lost": max(0, before + finished - after), "went_back": after < before, "mid_write": mid_write}
 
 
 def main() -> None:
@@ -78,7 +80,8 @@ def main() -> None:
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "run"
-        print(f"{'cycle':>5} {'epoch before':>13} {'finished':>9} {'checkpoint':>11} {'lost':>5} {'killed mid-write':>17}  checkpoint ok")
+        print(f"{'cycle':>5} {'epoch before':>13} {'finished':>9} {'checkpoint':>11} {'lost':>5} "
+              f"{'killed mid-write':>17}  checkpoint ok")
         rows = []
         for cycle in range(1, args.cycles + 1):
             row = one_cycle(out, args, resume=cycle > 1, rng=rng)

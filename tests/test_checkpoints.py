@@ -182,3 +182,15 @@ def test_sigkill_mid_run_then_resume_continues_from_the_last_epoch(tmp_path, mni
     assert final["epoch"] == done + 2 and final["g_iterations"] == (done + 2) * 4
     assert len(final["history"]["d_loss"]) == done + 2
     assert (out / "generator.keras").is_file() and (out / "samples.png").is_file()
+
+
+def test_a_checkpoint_of_another_model_family_is_refused(trained):
+    from ganlab.models import dense_discriminator, dense_generator
+
+    _, checkpoints, _ = trained
+    before = folder_bytes(checkpoints.directory)
+    dense = GAN(dense_generator(), dense_discriminator(), ema_decay=0.9)
+    dense.compile()
+    with pytest.raises(InputError, match="dcgan_generator .* there, dense_generator .* here"):
+        Checkpoints(checkpoints.directory).restore(dense)
+    assert folder_bytes(checkpoints.directory) == before

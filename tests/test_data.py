@@ -153,3 +153,16 @@ def test_toy_data_statistics():
     x = data.toy_data(50_000, mean=4.0, std=1.25, seed=0)
     assert x.shape == (50_000, 1)
     assert abs(x.mean() - 4.0) < 0.02 and abs(x.std() - 1.25) < 0.02
+
+
+def test_load_only_the_first_n_images(mnist_source):
+    from ganlab.data import load_mnist
+
+    first, labels = load_mnist(n=100)
+    everything, all_labels = load_mnist()
+    assert first.shape == (100, 28, 28, 1) and first.dtype == np.float32
+    np.testing.assert_array_equal(first, everything[:100])
+    np.testing.assert_array_equal(labels, all_labels[:100])
+    for bad in (0, -5, 2.5):
+        with pytest.raises(InputError, match="n must be a whole number"):
+            load_mnist(n=bad)
