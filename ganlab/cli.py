@@ -20,11 +20,10 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import GanlabError, InputError, OutputExistsError
+from .errors import CheckpointError, GanlabError, InputError, OutputExistsError
 
 MODELS = ("dense", "dcgan")
 PROFILE_OF_MODEL = {"dense": "dense_mnist", "dcgan": "dcgan"}
-CONFIG_KEYS = ("model", "dataset", "width", "loss", "batch_size", "n_images", "seed")
 DATASETS = ("mnist", "fashion_mnist")
 
 
@@ -50,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--width", type=int, help="dcgan: channels of the widest-resolution block")
     train.add_argument("--batch-size", type=int, help="default: the run profile's")
     train.add_argument("--n-images", type=int, help="train on the first N images only")
-    train.add_argument("--loss", default="non_saturating")
+    train.add_argument("--loss", help="default: non_saturating")
     train.add_argument("--profile", choices=("quick", "cpu", "gpu"))
     train.add_argument("--data-dir", type=Path, help="a folder holding mnist/ or fashion-mnist/")
     train.add_argument("--seed", type=int, default=0)
@@ -97,7 +96,7 @@ def train(args) -> Path:
         raise InputError("--width applies to the dcgan model only.")
     from .losses import get_loss
 
-    get_loss(args.loss)  # a bad name fails before anything is loaded or written
+    get_loss(args.loss or "non_saturating")  # a bad name fails before anything is loaded or written
     from .fast_path import choose_fast_path
 
     fast_path = choose_fast_path(jit_compile=args.xla, mixed_precision=args.mixed_precision)
@@ -111,16 +110,15 @@ def train(args) -> Path:
 
     p = profiles.params(PROFILE_OF_MODEL[args.model], args.profile)
     if config is None:
-        config = {"model": args.model, "dataset": args.dataset or "mnist", "width": args.width or getattr(p, "width", None),
-                  "loss": args.loss, "batch_size": args.batch_size or p.batch_size,
+        config = {"model": args.model, "dataset": args.dataset or "mnist", "loss": args.loss or "non_saturating",
+                  "width": args.width or getattr(p, "width", None), "batch_size": args.batch_size or p.batch_size,
                   "n_images": args.n_images or p.n_images, "seed": args.seed, "profile": p.profile}
-    images, _ = data.load_dataset(config["dataset"], data_dir=args.data_dir)
-    images = images[: config["n_images"]]
+    images, _ = data.load_dataset(config["dataset"], data_dir=args.data_dir, n=config["n_images"])
     config["n_images"] = len(images)
     config["epochs"] = args.epochs or config.get("epochs") or profiles.epochs_for(
         p.steps, len(images), config["batch_size"])
     out = args.out if args.resume else _new_run_folder(args.out)
-    (out / "config.json").write_text(json.dumps(config, indent=2))
+    _write_text_atomically(out / "config.json", json.dumps(config, indent=2))
 
     keras.utils.set_random_seed(config["seed"])
     fast_path.apply()
@@ -140,7 +138,7 @@ def train(args) -> Path:
     gan.fit(dataset, epochs=config["epochs"], initial_epoch=start, callbacks=[grids, steps, guard, checkpoints],
             verbose=1 if sys.stdout.isatty() else 2)
 
-    _save_model(gan.ema_generator or gan.generator, out / "generator.keras")
+    _save_model(gan.ema_generator if gan.ema_generator is not None else gan.generator, out / "generator.keras")
     _write_text_atomically(out / "history.json", json.dumps({"epochs": checkpoints.history, "steps": steps.history}))
     save_image_grid(grids.grids[-1], out / "samples.png", title=f"after {grids.epochs[-1]} epoch(s)")
     if guard.message:
@@ -157,16 +155,20 @@ def _resumed_config(args) -> dict:
     if not config_path.is_file() or latest_checkpoint(args.out / "checkpoints") is None:
         raise InputError(f"{args.out} holds no run to resume (no config.json and checkpoints/ from "
                          f"`python -m ganlab train`). Drop --resume to start a new run there.")
-    config = json.loads(config_path.read_text())
+    try:
+        config = json.loads(config_path.read_text())
+    except (OSError, json.JSONDecodeError) as err:
+        raise CheckpointError(f"{config_path} cannot be read ({err}); it was left as it is. "
+                              "Start a new run in a new --out folder.") from err
     if config.get("model") != args.model:
         raise InputError(f"{args.out} holds a {config.get('model')} run, not {args.model}; resume it with "
                          f"`python -m ganlab train {config.get('model')} --out {args.out} --resume`.")
-    if args.dataset and args.dataset != config["dataset"]:
-        raise InputError(f"{args.out} was trained on {config['dataset']}; a resumed run keeps its dataset. "
-                         "Start a new run (new --out) for another dataset.")
-    if args.width and args.width != config.get("width"):
-        raise InputError(f"{args.out} was trained with --width {config.get('width')}, not {args.width}; "
-                         "a resumed run keeps its architecture. Start a new run (new --out) to change it.")
+    for option in ("width", "batch_size", "n_images", "loss", "dataset"):
+        given = getattr(args, option)
+        if given is not None and given != config.get(option):
+            flag = "--" + option.replace("_", "-")
+            raise InputError(f"{args.out} was trained with {flag} {config.get(option)}, not {given}; a resumed "
+                             f"run keeps its settings. Drop {flag}, or start a new run (new --out) to change it.")
     return config
 
 

@@ -114,7 +114,7 @@ def test_resume_refuses_another_model_or_width_and_keeps_the_run(trained_run):
     assert_one_line_error(ganlab("train", "dcgan", "--out", out, "--resume"),
                           "holds a dense run", f"train dense --out {out} --resume")
     assert_one_line_error(ganlab("train", "dense", "--out", out, "--resume", "--dataset", "fashion_mnist"),
-                          "was trained on mnist")
+                          "was trained with --dataset mnist, not fashion_mnist")
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 

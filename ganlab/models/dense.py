@@ -29,8 +29,9 @@ def dense_generator(
     units = check_units(units, "dense_generator")
     noise = keras.Input((int(latent_dim),), name="noise")
     x = dense_stack(noise, units, batch_norm=batch_norm)
-    x = layers.Dense(math.prod(image_shape), activation="tanh")(x)
-    image = layers.Reshape(image_shape, name="image")(x)
+    # float32 output even under mixed precision: images are shown, compared and saved.
+    x = layers.Dense(math.prod(image_shape), activation="tanh", dtype="float32")(x)
+    image = layers.Reshape(image_shape, name="image", dtype="float32")(x)
     return keras.Model(noise, image, name="dense_generator")
 
 
@@ -44,5 +45,5 @@ def dense_discriminator(
     image = keras.Input(image_shape, name="image")
     x = layers.Flatten()(image)
     x = dense_stack(x, units, dropout=dropout)
-    logit = layers.Dense(1, name="logit")(x)
+    logit = layers.Dense(1, name="logit", dtype="float32")(x)
     return keras.Model(image, logit, name="dense_discriminator")
