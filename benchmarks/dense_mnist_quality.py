@@ -29,6 +29,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=180.0, help="training time budget")
     parser.add_argument("--eval-every", type=float, default=30.0, help="seconds of training between checks")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--learning-rate", type=float, help="override the profile's, to compare")
     args = parser.parse_args()
 
     from ganlab.metrics import mnist_classifier, not_digits, recognisable_fraction
@@ -36,6 +37,8 @@ def main() -> None:
     from ganlab.training import default_optimizer
 
     p = ganlab.params("dense_mnist", args.profile)
+    if args.learning_rate:
+        p.learning_rate = args.learning_rate
     clf = mnist_classifier(epochs=p.classifier_epochs)
     images, _ = ganlab.load_mnist()
     images = images[: p.n_images]

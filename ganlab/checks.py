@@ -122,8 +122,8 @@ def check_upsampling_plan(start_side: int, image_shape, n_doublings, last_channe
         n_doublings, last_channels = int(n_doublings), int(last_channels)
     except (TypeError, ValueError):
         return _report(False, "n_doublings and last_channels must be whole numbers.")
-    if not 0 <= n_doublings <= 8 or last_channels < 1:
-        return _report(False, "try between 1 and 5 doublings, and at least 1 channel.")
+    if not 1 <= n_doublings <= 6 or last_channels < 1:
+        return _report(False, "try between 1 and 6 doublings, and at least 1 channel.")
     x = keras.Input((start_side, start_side, 8))
     for i in range(n_doublings):
         channels = last_channels if i == n_doublings - 1 else 8

@@ -87,3 +87,17 @@ def test_generator_check(capsys):
     assert checks.check_generator(toy_generator(latent_dim=100)) is False
     assert "Reshape to (28, 28, 1)" in capsys.readouterr().out
     assert checks.check_generator("not a model") is False
+
+
+@pytest.mark.parametrize("n_doublings, last_channels, ok, hint", [
+    (3, 3, True, "(32, 32, 3)"),
+    (2, 3, False, "give side 16, not 32"),
+    (3, 1, False, "must output one per colour channel (3)"),
+    (0, 3, False, "between 1 and 6 doublings"),
+    ("three", 3, False, "whole numbers"),
+])
+def test_check_upsampling_plan(n_doublings, last_channels, ok, hint, capsys):
+    from ganlab.checks import check_upsampling_plan
+
+    assert check_upsampling_plan(4, (32, 32, 3), n_doublings, last_channels) is ok
+    assert hint in capsys.readouterr().out

@@ -24,7 +24,7 @@ from keras import layers
 from ..errors import InputError
 
 SUPPORTED_SIDES = {28: 7, 32: 4, 64: 4}  # image side -> side of the first feature map
-KERNEL = 4  # a kernel divisible by the stride avoids checkerboard artefacts (Odena et al., 2016)
+KERNEL = 4  # a kernel divisible by the stride reduces checkerboard artefacts (Odena et al., 2016)
 
 
 def check_image_shape(image_shape) -> tuple[int, int, int]:
