@@ -7,8 +7,9 @@ BIN := $(VENV)/bin
 
 .PHONY: lab test install benchmarks clean-venv
 
+# --allow-root only where you are root (a container): Jupyter refuses root otherwise.
 lab: install
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 # Notebooks save checkpoints under $GANLAB_RUNS_DIR; the tests use a fresh folder each time,
 # so a leftover run is never resumed instead of trained.
