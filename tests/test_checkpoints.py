@@ -194,3 +194,28 @@ def test_a_checkpoint_of_another_model_family_is_refused(trained):
     with pytest.raises(InputError, match="dcgan_generator .* there, dense_generator .* here"):
         Checkpoints(checkpoints.directory).restore(dense)
     assert folder_bytes(checkpoints.directory) == before
+
+
+def test_mixed_precision_state_round_trips_with_its_loss_scale(tmp_path):
+    """The GPU path's optimizers carry a dynamic loss scale; a resume must bring it back too."""
+    from ganlab.fast_path import FastPath
+
+    path = FastPath("test", jit_compile=False, mixed_precision=True, steps_per_execution=1, reasons=())
+
+    def mixed_gan(seed):
+        keras.utils.set_random_seed(seed)
+        gan = GAN(dcgan_generator(width=8), dcgan_discriminator(width=8), seed=seed, ema_decay=0.9)
+        gan.compile(path.optimizer(), path.optimizer())
+        return gan
+
+    try:
+        path.apply()
+        first, second = mixed_gan(0), mixed_gan(1)
+    finally:
+        keras.config.set_dtype_policy("float32")
+    first.fit(dataset(), epochs=2, callbacks=[Checkpoints(tmp_path)], verbose=0)
+    assert Checkpoints(tmp_path).restore(second) == 2
+    names = [v.name for v in second.g_optimizer.variables]
+    assert "dynamic_scale" in names
+    for a, b in zip(first.g_optimizer.variables, second.g_optimizer.variables):
+        np.testing.assert_array_equal(keras.ops.convert_to_numpy(a), keras.ops.convert_to_numpy(b))
