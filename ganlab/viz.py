@@ -73,7 +73,7 @@ def save_image_grid(images, path: str | os.PathLike, title: str | None = None) -
 def grid_evolution(grids: Sequence[np.ndarray], epochs: Sequence[int], max_panels: int = 6, size: float = 2.4):
     """Side-by-side sample grids from several epochs (a SampleGrid callback's record)."""
     if not grids:
-        raise ValueError("No grids to show: train with a ganlab.training.SampleGrid callback first.")
+        raise InputError("No grids to show: train with a ganlab.training.SampleGrid callback first.")
     picks = np.unique(np.linspace(0, len(grids) - 1, min(max_panels, len(grids))).astype(int))
     fig, axes = plt.subplots(1, len(picks), figsize=(size * len(picks), size), squeeze=False)
     for ax, i in zip(axes[0], picks):
@@ -222,7 +222,7 @@ def image_grids(grids: dict[str, np.ndarray], ncols: int | None = None, size: fl
     >>> image_grids({"real": real[:16], "generated": fake[:16]})  # doctest: +SKIP
     """
     if not grids:
-        raise ValueError("image_grids needs at least one batch of images.")
+        raise InputError("image_grids needs at least one batch of images.")
     fig, axes = plt.subplots(1, len(grids), figsize=(size * len(grids), size), squeeze=False)
     for ax, (title, images) in zip(axes[0], grids.items()):
         _show(ax, check_images(images, name=title), ncols, title)
@@ -248,11 +248,11 @@ def plot_class_counts(
     Introduced in notebooks/02_dense_mnist_gan.ipynb.
     """
     if not counts:
-        raise ValueError("plot_class_counts needs at least one source of counts.")
+        raise InputError("plot_class_counts needs at least one source of counts.")
     rows = {name: np.asarray(c, dtype=float) for name, c in counts.items()}
     n_classes = len(next(iter(rows.values())))
     if any(len(c) != n_classes for c in rows.values()):
-        raise ValueError("Every source needs one count per class (the same number of classes).")
+        raise InputError("Every source needs one count per class (the same number of classes).")
     class_names = list(class_names) if class_names is not None else [str(i) for i in range(n_classes)]
     width = 0.8 / len(rows)
     x = np.arange(n_classes)

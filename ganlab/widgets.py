@@ -10,6 +10,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from .errors import InputError
+
 
 def snapshot_slider(draw: Callable[[int], object], n: int, labels: Sequence[str] | None = None,
                     description: str = "snapshot"):
@@ -21,7 +23,7 @@ def snapshot_slider(draw: Callable[[int], object], n: int, labels: Sequence[str]
     import matplotlib.pyplot as plt
 
     if n < 1:
-        raise ValueError("snapshot_slider needs at least one snapshot.")
+        raise InputError("snapshot_slider needs at least one snapshot.")
     slider = widgets.IntSlider(value=n - 1, min=0, max=n - 1, description=description,
                                continuous_update=False)
     caption = widgets.Label()
@@ -65,7 +67,6 @@ def explorer_image(gen, seed_a: int, seed_b: int, morph: float, direction_index:
     >>> dirs = latent_directions(gan.latent_dim, 4)                   # doctest: +SKIP
     >>> a, current, b = explorer_image(gan, 7, 12, 0.5, 0, 1.0, dirs)  # doctest: +SKIP
     """
-    from .errors import InputError
     from .latent import _generate, _slerp_at, seed_noise
 
     directions = np.asarray(directions, dtype=np.float32)
