@@ -27,6 +27,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from ._files import write_text_atomically
 from .errors import CheckpointError, InputError
 
 FORMAT = "ganlab-checkpoint-1"
@@ -76,7 +77,7 @@ class Checkpoints(keras.callbacks.Callback):
         if final.exists():  # the same epoch saved again (a resumed run repeating it): replace it whole
             shutil.rmtree(final)
         os.rename(partial, final)
-        _write_atomically(self.directory / LATEST, final.name)
+        write_text_atomically(self.directory / LATEST, final.name)
         _fsync_dir(self.directory)
         self._prune()
         return final
@@ -249,15 +250,6 @@ def _load_contents(gan, folder: Path, state: dict) -> None:
             )
         optimizer.load_own_variables(store)
     gan.seed_generator.state.assign(np.load(folder / "noise_seed.npy"))
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    partial = path.with_name(PARTIAL_PREFIX + path.name)
-    with open(partial, "w") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(partial, path)
 
 
 def _remove_partials(directory: Path) -> None:

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
+from ._files import write_atomically, write_text_atomically
 from .errors import CheckpointError, GanlabError, InputError, OutputExistsError
 
 MODELS = ("dense", "dcgan")
@@ -118,7 +118,7 @@ def train(args) -> Path:
     config["epochs"] = args.epochs or config.get("epochs") or profiles.epochs_for(
         p.steps, len(images), config["batch_size"])
     out = args.out if args.resume else _new_run_folder(args.out)
-    _write_text_atomically(out / "config.json", json.dumps(config, indent=2))
+    write_text_atomically(out / "config.json", json.dumps(config, indent=2))
 
     keras.utils.set_random_seed(config["seed"])
     fast_path.apply()
@@ -138,8 +138,9 @@ def train(args) -> Path:
     gan.fit(dataset, epochs=config["epochs"], initial_epoch=start, callbacks=[grids, steps, guard, checkpoints],
             verbose=1 if sys.stdout.isatty() else 2)
 
-    _save_model(gan.ema_generator if gan.ema_generator is not None else gan.generator, out / "generator.keras")
-    _write_text_atomically(out / "history.json", json.dumps({"epochs": checkpoints.history, "steps": steps.history}))
+    final_generator = gan.ema_generator if gan.ema_generator is not None else gan.generator
+    write_atomically(out / "generator.keras", final_generator.save)
+    write_text_atomically(out / "history.json", json.dumps({"epochs": checkpoints.history, "steps": steps.history}))
     save_image_grid(grids.grids[-1], out / "samples.png", title=f"after {grids.epochs[-1]} epoch(s)")
     if guard.message:
         raise GanlabError(guard.message + f" What was trained so far is in {out}.")
@@ -181,18 +182,6 @@ def _build_models(config: dict, image_shape) -> tuple:
     from .models import dense_discriminator, dense_generator
 
     return dense_generator(image_shape=image_shape), dense_discriminator(image_shape=image_shape)
-
-
-def _write_text_atomically(path: Path, text: str) -> None:
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(text)
-    os.replace(partial, path)
-
-
-def _save_model(model, path: Path) -> None:
-    partial = path.with_name(path.stem + ".partial.keras")
-    model.save(partial)
-    os.replace(partial, path)
 
 
 def sample(args) -> Path:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ._files import write_atomically, write_text_atomically
 from .data import check_images
 
 
@@ -140,17 +141,9 @@ def mnist_classifier(epochs: int = 3, seed: int = 0, use_cache: bool = True, ver
     model.fit(x_fit, y_fit, epochs=epochs, batch_size=128, verbose=verbose)
     accuracy = float(model.evaluate(x_val, y_val, verbose=0)[1])
     if use_cache:
-        _save_atomically(model, path)
-        info_path.write_text(json.dumps({"held_out_accuracy": accuracy, "trained_on": trained_on}))
+        write_atomically(path, model.save)
+        write_text_atomically(info_path, json.dumps({"held_out_accuracy": accuracy, "trained_on": trained_on}))
     return Classifier(model, accuracy, trained_on)
-
-
-def _save_atomically(model, path: Path) -> None:
-    """Save next to ``path`` first, then rename: a crash never leaves half a file at ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.stem + ".partial.keras")
-    model.save(partial)
-    os.replace(partial, path)
 
 
 def recognisable_fraction(images, classifier: Classifier, threshold: float = 0.9) -> dict:

@@ -337,14 +337,15 @@ class LivePlot(keras.callbacks.Callback):
             return
         import matplotlib.pyplot as plt
 
-        from .viz import _write_atomically, plot_progress
+        from ._files import write_atomically
+        from .viz import plot_progress
 
         samples, title = None, "samples"
         if self.samples is not None and self.samples.grids:
             samples, title = self.samples.grids[-1], f"samples, epoch {self.samples.epochs[-1]}"
         fig = plot_progress(self.history, samples=samples, samples_title=title)
         if self.path:
-            _write_atomically(self.path, lambda partial: fig.savefig(partial, dpi=100))
+            write_atomically(self.path, lambda partial: fig.savefig(partial, dpi=100))
         if in_notebook:
             from IPython.display import display
 

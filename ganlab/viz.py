@@ -17,6 +17,7 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from .data import check_images
+from ._files import write_atomically
 from .errors import InputError
 
 
@@ -325,10 +326,10 @@ def animate_grids(grids: Sequence[np.ndarray], epochs: Sequence[int] | None = No
     if suffix == ".gif":
         from matplotlib.animation import PillowWriter
 
-        _write_atomically(path, lambda partial: anim.save(partial, writer=PillowWriter(fps=fps)))
+        write_atomically(path, lambda partial: anim.save(partial, writer=PillowWriter(fps=fps)))
     elif suffix == ".html":
         html = anim.to_jshtml(fps=fps)
-        _write_atomically(path, lambda partial: partial.write_text(html, encoding="utf-8"))
+        write_atomically(path, lambda partial: partial.write_text(html, encoding="utf-8"))
     try:
         from IPython.display import HTML
     except ImportError:
@@ -347,20 +348,3 @@ def _frames(grids, epochs, ncols) -> tuple[list[np.ndarray], list[str]]:
     if len({p.shape for p in pictures}) > 1:
         raise InputError("The grids have different shapes; every frame needs the same number and size of images.")
     return pictures, [f"epoch {e}" for e in epochs]
-
-
-def _write_atomically(path: str | os.PathLike, write: Callable[[Path], object]) -> Path:
-    """Call ``write(partial)`` on a file next to ``path``, then rename it to ``path``.
-
-    A crash or an error never leaves half a file at ``path``; the partial file keeps
-    the suffix, so writers that pick the format from it still work.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.stem}.{os.getpid()}.partial{path.suffix}")
-    try:
-        write(partial)
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
-    return path

@@ -2,7 +2,7 @@ import pytest
 
 import ganlab
 from ganlab import profiles
-from ganlab.device import environment_report, pinned_versions
+from ganlab.device import pinned_versions
 from ganlab.errors import InputError
 
 

@@ -222,10 +222,15 @@ def test_a_failed_write_keeps_the_old_file(tmp_path):
         partial.write_bytes(b"half a pic")
         raise OSError("disk full")
 
+    from ganlab._files import write_atomically, write_text_atomically
+
     with pytest.raises(OSError, match="disk full"):
-        viz._write_atomically(path, crash_halfway)
+        write_atomically(path, crash_halfway)
     assert path.read_bytes() == b"complete old picture"
     assert [p.name for p in tmp_path.iterdir()] == ["live.png"]
+    write_text_atomically(tmp_path / "latest", "ckpt-000003")
+    assert (tmp_path / "latest").read_text() == "ckpt-000003"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["latest", "live.png"]
 
 
 # ------------------------------------------------------------------ LivePlot
