@@ -2,6 +2,7 @@
 
     python benchmarks/dcgan_throughput.py                       # images/s of each, and the ratio
     python benchmarks/dcgan_throughput.py --mode quality --seconds 300 --eval-every 30
+    python benchmarks/dcgan_throughput.py --mode quality --ganlab-only --seconds 480 --eval-every 60
 
 The tutorial's recipe (tensorflow.org/tutorials/generative/dcgan), re-implemented
 faithfully: its generator (Dense 7x7x256, 5x5 transposed convolutions 128-64-1,
@@ -180,17 +181,20 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0, help="timed training per recipe")
     parser.add_argument("--eval-every", type=float, default=30.0, help="quality mode: seconds between checks")
     parser.add_argument("--target", type=float, default=0.8, help="quality mode: share recognised to reach")
+    parser.add_argument("--ganlab-only", action="store_true",
+                        help="leave the tutorial's recipe out (e.g. for a long quality run of ganlab's alone)")
     args = parser.parse_args()
     if args.seconds <= 0 or args.eval_every <= 0 or not 0 < args.target <= 1:
         parser.error("--seconds and --eval-every must be positive and --target in (0, 1].")
+    if args.ganlab_only and args.mode == "speed":
+        parser.error("--ganlab-only is for --mode quality: speed mode compares the two recipes.")
 
     profile = args.profile or ganlab.active_profile()
     images, _ = ganlab.load_mnist()
     ganlab_recipe = GanlabRecipe(images, profile)
-    recipes = {
-        f"ganlab DCGAN (width {ganlab_recipe.p.width})": ganlab_recipe,
-        "TensorFlow tutorial recipe": TutorialRecipe(images),
-    }
+    recipes = {f"ganlab DCGAN (width {ganlab_recipe.p.width})": ganlab_recipe}
+    if not args.ganlab_only:
+        recipes["TensorFlow tutorial recipe"] = TutorialRecipe(images)
     print(f"device: {ganlab_recipe.path.device}; {len(images):,} MNIST images; profile {profile}")
     print(f"ganlab fast path: {ganlab_recipe.path.describe()}", flush=True)
     if args.mode == "speed":

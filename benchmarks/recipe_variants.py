@@ -1,0 +1,170 @@
+"""Which settings make the cpu profile's digits more recognisable in the same time?
+
+    python benchmarks/recipe_variants.py dcgan                          # the cpu profile as it is
+    python benchmarks/recipe_variants.py dcgan --simultaneous           # one generator pass per step
+    python benchmarks/recipe_variants.py dcgan --d-width 64 --seconds 180
+    python benchmarks/recipe_variants.py dense --d-units 1024,512,256 --learning-rate 1.2e-3
+
+Trains the dense GAN or the DCGAN with the cpu profile's settings, changed by the
+options below, for --seconds of training. Every --eval-every seconds it prints the share
+of 1,000 samples (fixed noise) that ganlab.metrics.mnist_classifier names as a digit with
+p >= 0.9: for the generator itself and for moving averages of its weights with decays
+0.99, 0.995 and 0.999, all kept in the same run. Compare the rows of docs/benchmarks.md.
+
+Variants:
+  --simultaneous     one generated batch serves both updates, as in the TensorFlow DCGAN
+                     tutorial (ganlab's GAN draws fresh noise for the generator's update)
+  --translate PX     shift every image the discriminator sees, real and generated, by up
+                     to PX pixels (differentiable augmentation, Zhao et al., 2020)
+  --loss NAME        any ganlab loss: non_saturating, hinge, least_squares, ...
+  --latent-dim N, --learning-rate LR, --batch-size N
+  dcgan: --g-width N, --d-width N;  dense: --g-units A,B,C, --d-units A,B
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+
+import ganlab  # noqa: F401  (sets the Keras backend before keras loads)
+import keras
+import tensorflow as tf
+from keras import ops
+
+DECAYS = (0.99, 0.995, 0.999)
+
+
+def translate(images, pixels: int):
+    """Shift each image by its own random whole-pixel offset in [-pixels, pixels]; the
+    background (-1) fills in. Gradients flow back to the images (a projective transform)."""
+    n = tf.shape(images)[0]
+    offsets = tf.cast(tf.random.uniform([n, 2], -pixels, pixels + 1, dtype=tf.int32), tf.float32)
+    ones, zeros = tf.ones([n, 1]), tf.zeros([n, 1])
+    transforms = tf.concat([ones, zeros, offsets[:, :1], zeros, ones, offsets[:, 1:], zeros, zeros], axis=1)
+    return tf.raw_ops.ImageProjectiveTransformV3(
+        images=images, transforms=transforms, output_shape=tf.shape(images)[1:3],
+        interpolation="NEAREST", fill_mode="CONSTANT", fill_value=-1.0)
+
+
+class VariantGAN(ganlab.GAN):
+    """ganlab's GAN with the variants above, and one moving average per decay in DECAYS."""
+
+    def __init__(self, generator, discriminator, simultaneous: bool, translate_pixels: int):
+        super().__init__(generator, discriminator, seed=0)
+        self.simultaneous, self.translate_pixels = simultaneous, translate_pixels
+        self.averages = {}
+        for decay in DECAYS:
+            average = keras.models.clone_model(generator)
+            average.set_weights(generator.get_weights())
+            self.averages[decay] = average
+
+    def judge(self, images):
+        if self.translate_pixels:
+            images = translate(images, self.translate_pixels)
+        return self.discriminator(images, training=True)
+
+    def train_step(self, data):
+        real = data[0] if isinstance(data, (tuple, list)) else data
+        batch_size = ops.shape(real)[0]
+        with tf.GradientTape(persistent=True) as tape:
+            fake = self.generator(self.sample_noise(batch_size), training=True)
+            real_out, fake_out = self.judge(real), self.judge(fake)
+            d_loss = self.gan_loss.discriminator(real_out, fake_out)
+            if self.simultaneous:
+                g_loss = self.gan_loss.generator(fake_out)
+        self._apply(tape, d_loss, self.discriminator, self.d_optimizer)
+        if not self.simultaneous:  # ganlab's way: the updated discriminator judges fresh samples
+            with tf.GradientTape() as tape:
+                g_loss = self.gan_loss.generator(self.judge(self.generator(self.sample_noise(batch_size),
+                                                                             training=True)))
+        self._apply(tape, g_loss, self.generator, self.g_optimizer)
+        self._update_averages()
+        self._update_trackers(d_loss, g_loss, real_out, fake_out)
+        return {name: tracker.result() for name, tracker in self.trackers.items()}
+
+    def _update_averages(self):
+        step = ops.cast(self.g_optimizer.iterations, "float32")
+        for decay, average in self.averages.items():
+            decay = ops.minimum(decay, (1.0 + step) / (10.0 + step))  # the same warm-up as GAN's
+            for kept, current in zip(average.weights, self.generator.weights):
+                kept.assign(decay * kept + (1.0 - decay) * current)
+
+
+def units(text: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(u) for u in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected layer sizes like 512,256, not {text!r}") from None
+
+
+def build_models(args, p):
+    from ganlab.models import dcgan_discriminator, dcgan_generator, dense_discriminator, dense_generator
+
+    if args.model == "dense":
+        g_kwargs = {"units": args.g_units} if args.g_units else {}
+        d_kwargs = {"units": args.d_units} if args.d_units else {}
+        return dense_generator(latent_dim=args.latent_dim, **g_kwargs), dense_discriminator(**d_kwargs)
+    return (dcgan_generator(latent_dim=args.latent_dim, width=args.g_width or p.width),
+            dcgan_discriminator(width=args.d_width or p.width))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("model", choices=("dense", "dcgan"))
+    parser.add_argument("--seconds", type=float, default=180.0)
+    parser.add_argument("--eval-every", type=float, default=30.0)
+    parser.add_argument("--simultaneous", action="store_true")
+    parser.add_argument("--translate", type=int, default=0, metavar="PX")
+    parser.add_argument("--loss", default="non_saturating")
+    parser.add_argument("--latent-dim", type=int, default=100)
+    parser.add_argument("--learning-rate", type=float)
+    parser.add_argument("--batch-size", type=int)
+    parser.add_argument("--g-width", type=int)
+    parser.add_argument("--d-width", type=int)
+    parser.add_argument("--g-units", type=units)
+    parser.add_argument("--d-units", type=units)
+    args = parser.parse_args()
+    if args.seconds <= 0 or args.eval_every <= 0 or args.translate < 0:
+        parser.error("--seconds and --eval-every must be positive, --translate 0 or more.")
+    if args.model == "dense" and (args.g_width or args.d_width):
+        parser.error("--g-width/--d-width are for dcgan; the dense GAN takes --g-units/--d-units.")
+    if args.model == "dcgan" and (args.g_units or args.d_units):
+        parser.error("--g-units/--d-units are for dense; the DCGAN takes --g-width/--d-width.")
+
+    from ganlab.metrics import mnist_classifier, recognisable_fraction
+    from ganlab.training import default_optimizer
+
+    p = ganlab.params("dense_mnist" if args.model == "dense" else "dcgan", "cpu")
+    learning_rate, batch_size = args.learning_rate or p.learning_rate, args.batch_size or p.batch_size
+    classifier = mnist_classifier(epochs=p.classifier_epochs)
+    images = ganlab.load_mnist(n=p.n_images)[0]
+
+    keras.utils.set_random_seed(0)
+    gan = VariantGAN(*build_models(args, p), args.simultaneous, args.translate)
+    gan.compile(default_optimizer(learning_rate), default_optimizer(learning_rate), loss=args.loss)
+    dataset = ganlab.make_dataset(images, batch_size, seed=0).repeat()
+    noise = np.random.default_rng(1).standard_normal((1000, gan.latent_dim)).astype("float32")
+
+    def share(generator) -> str:
+        return f"{recognisable_fraction(np.asarray(generator(noise, training=False)), classifier)['fraction']:.1%}"
+
+    changes = {k: v for k, v in vars(args).items()
+               if v != parser.get_default(k) and k not in ("model", "seconds", "eval_every")}
+    print(f"{args.model}, cpu profile, changed: {changes or 'nothing'}; {len(images):,} images, batch {batch_size}, "
+          f"Adam({learning_rate:g}, beta_1=0.5)")
+    print(f"{'train s':>8} {'steps':>7} {'generator':>10} " + " ".join(f"{f'EMA {d}':>10}" for d in DECAYS))
+    trained = 0.0
+    while trained < args.seconds - 1:
+        start = time.perf_counter()
+        while time.perf_counter() - start < min(args.eval_every, args.seconds - trained):
+            gan.fit(dataset, epochs=1, steps_per_epoch=20, verbose=0)
+        trained += time.perf_counter() - start
+        shares = [share(gan.generator)] + [share(average) for average in gan.averages.values()]
+        print(f"{trained:>8.0f} {int(gan.g_optimizer.iterations):>7,} " + " ".join(f"{s:>10}" for s in shares),
+              flush=True)
+
+
+if __name__ == "__main__":
+    main()
