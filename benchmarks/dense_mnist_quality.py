@@ -32,7 +32,7 @@ def main() -> None:
     parser.add_argument("--learning-rate", type=float, help="override the profile's, to compare")
     args = parser.parse_args()
 
-    from ganlab.metrics import mnist_classifier, not_digits, recognisable_fraction
+    from ganlab.metrics import mnist_classifier, not_digits, recognisable_fraction, shifted
     from ganlab.models import dense_discriminator, dense_generator
     from ganlab.training import default_optimizer
 
@@ -62,7 +62,7 @@ def main() -> None:
     steps = int(gan.g_optimizer.iterations)
     rows = [
         ("held-out real digits", recognisable_fraction(held_out[0], clf)),
-        ("the same, moved 2 px to the right", recognisable_fraction(shifted_right(held_out[0], 2), clf)),
+        ("the same, moved 2 px to the right", recognisable_fraction(shifted(held_out[0], right=2), clf)),
         ("non-digits (noise, shuffled, overlays)", recognisable_fraction(not_digits(*held_out, 999, seed=7), clf)),
         ("dense GAN samples (EMA generator)", generated),
     ]
@@ -74,14 +74,6 @@ def main() -> None:
     for name, result in rows:
         print(f"{name:<42} {result['fraction']:>22.1%} {result['classes_covered']:>15}")
     print(f"\nconfident predictions per digit 0-9: {generated['counts']}")
-
-
-def shifted_right(images: np.ndarray, pixels: int) -> np.ndarray:
-    """``images`` moved ``pixels`` to the right, the background (-1) filling in on the left.
-    A reader still sees the same digit: this row shows how strict the classifier is."""
-    out = np.full_like(images, -1.0)
-    out[:, :, pixels:] = images[:, :, :-pixels]
-    return out
 
 
 class StopAfter(keras.callbacks.Callback):

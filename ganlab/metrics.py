@@ -3,7 +3,8 @@
 - :func:`moments` for 1-D toy data (notebooks/01_gan_on_toy_data.ipynb);
 - :func:`mnist_classifier` and :func:`recognisable_fraction`: the share of generated
   digits that a small CNN classifies with confidence >= 0.9
-  (notebooks/02_dense_mnist_gan.ipynb, benchmarks/dense_mnist_quality.py).
+  (notebooks/02_dense_mnist_gan.ipynb, benchmarks/dense_mnist_quality.py);
+- :func:`shifted`: images moved a few pixels, to see how strict the classifier is.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy as np
 
 from ._files import write_atomically, write_text_atomically
 from .data import check_images
+from .errors import InputError
 
 
 def moments(samples) -> tuple[float, float]:
@@ -144,6 +146,30 @@ def mnist_classifier(epochs: int = 3, seed: int = 0, use_cache: bool = True, ver
         write_atomically(path, model.save)
         write_text_atomically(info_path, json.dumps({"held_out_accuracy": accuracy, "trained_on": trained_on}))
     return Classifier(model, accuracy, trained_on)
+
+
+def shifted(images, right: int = 0, down: int = 0) -> np.ndarray:
+    """``images`` moved ``right`` and ``down`` whole pixels (negative: left, up); the
+    background (-1) fills in. A reader still sees the same digits, so the recognised
+    share of shifted real digits shows how strict a classifier is about position."""
+    images = check_images(images)
+    height, width = images.shape[1:3]
+    if abs(right) >= width or abs(down) >= height:
+        raise InputError(f"A shift of ({right}, {down}) pixels moves {height}x{width} images out of view; "
+                         "use a few pixels.")
+    out = np.full_like(images, -1.0)
+    rows_to, rows_from = _overlap(down, height)
+    cols_to, cols_from = _overlap(right, width)
+    out[:, rows_to, cols_to] = images[:, rows_from, cols_from]
+    return out
+
+
+def _overlap(offset: int, size: int) -> tuple[slice, slice]:
+    """(destination, source) slices that move ``offset`` pixels along an axis of ``size``."""
+    offset = int(offset)
+    if offset >= 0:
+        return slice(offset, size), slice(0, size - offset)
+    return slice(0, size + offset), slice(-offset, size)
 
 
 def recognisable_fraction(images, classifier: Classifier, threshold: float = 0.9) -> dict:

@@ -3,6 +3,7 @@ import pytest
 from keras import ops
 
 from ganlab import checks, metrics
+from ganlab.errors import InputError
 from ganlab.data import load_mnist
 
 
@@ -48,6 +49,33 @@ def test_recognisable_fraction_counts_classes(classifier):
 
 
 # ----------------------------------------------------------------------- exercise checks
+
+
+def test_shifted_moves_pixels_and_fills_background():
+    images = np.full((2, 5, 6, 1), -1.0, np.float32)
+    images[:, 1, 2] = 0.5
+    right = metrics.shifted(images, right=2)
+    assert right.shape == images.shape and right[0, 1, 4, 0] == 0.5 and (right == 0.5).sum() == 2
+    up_left = metrics.shifted(images, right=-1, down=-1)
+    assert up_left[1, 0, 1, 0] == 0.5 and (up_left == 0.5).sum() == 2
+    assert metrics.shifted(images)[0, 1, 2, 0] == 0.5
+    edge = np.full((1, 4, 4, 1), -1.0, np.float32)
+    edge[0, :, 3] = 1.0  # ink on the right edge leaves the picture when moved right
+    assert (metrics.shifted(edge, right=1) == -1.0).all()
+
+
+@pytest.mark.parametrize("bad, message", [
+    (dict(right=6), "out of view"),
+    (dict(down=-5), "out of view"),
+])
+def test_shifted_refuses_shifts_past_the_image(bad, message):
+    with pytest.raises(InputError, match=message):
+        metrics.shifted(np.zeros((1, 5, 6, 1), np.float32), **bad)
+
+
+def test_shifted_checks_images():
+    with pytest.raises(InputError, match="dtype"):
+        metrics.shifted(np.zeros((1, 5, 5, 1), np.uint8), right=1)
 
 
 def test_discriminator_loss_check(capsys):
