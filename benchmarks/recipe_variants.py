@@ -31,6 +31,7 @@ import numpy as np
 import ganlab  # noqa: F401  (sets the Keras backend before keras loads)
 import keras
 import tensorflow as tf
+from ganlab.training import update_moving_average
 from keras import ops
 
 DECAYS = (0.99, 0.995, 0.999)
@@ -85,11 +86,8 @@ class VariantGAN(ganlab.GAN):
         return {name: tracker.result() for name, tracker in self.trackers.items()}
 
     def _update_averages(self):
-        step = ops.cast(self.g_optimizer.iterations, "float32")
         for decay, average in self.averages.items():
-            decay = ops.minimum(decay, (1.0 + step) / (10.0 + step))  # the same warm-up as GAN's
-            for kept, current in zip(average.weights, self.generator.weights):
-                kept.assign(decay * kept + (1.0 - decay) * current)
+            update_moving_average(average, self.generator, decay, self.g_optimizer.iterations)
 
 
 def units(text: str) -> tuple[int, ...]:

@@ -134,14 +134,8 @@ class GAN(keras.Model):
         optimizer.apply_gradients(zip(tape.gradient(loss, weights), weights))
 
     def _update_ema(self):
-        if self.ema_generator is None:
-            return
-        # Warm-up: early on, average over the few steps there are (as tf.train.ExponentialMovingAverage
-        # does with num_updates), so a short run is not dragged back to the untrained weights.
-        step = ops.cast(self.g_optimizer.iterations, "float32")
-        decay = ops.minimum(self.ema_decay, (1.0 + step) / (10.0 + step))
-        for average, current in zip(self.ema_generator.weights, self.generator.weights):
-            average.assign(decay * average + (1.0 - decay) * current)
+        if self.ema_generator is not None:
+            update_moving_average(self.ema_generator, self.generator, self.ema_decay, self.g_optimizer.iterations)
 
     def _update_trackers(self, d_loss, g_loss, real_out, fake_out):
         to_report = ops.sigmoid if self.gan_loss.outputs_are_logits else (lambda x: x)
@@ -159,6 +153,19 @@ class GAN(keras.Model):
         generator = self.ema_generator if self.ema_generator is not None else self.generator
         out = generator(noise, training=False)
         return np.asarray(ops.convert_to_numpy(ops.cast(out, "float32")))
+
+
+def update_moving_average(average: keras.Model, model: keras.Model, decay: float, step) -> None:
+    """Move ``average``'s weights towards ``model``'s: average = d * average + (1 - d) * model.
+
+    Warm-up: d = min(decay, (1 + step) / (10 + step)), so early on the average spans the few
+    steps there are (as tf.train.ExponentialMovingAverage does with num_updates) and a short
+    run is not dragged back to the untrained weights.
+    """
+    step = ops.cast(step, "float32")
+    d = ops.minimum(decay, (1.0 + step) / (10.0 + step))
+    for kept, current in zip(average.weights, model.weights):
+        kept.assign(d * kept + (1.0 - d) * current)
 
 
 def _check_pair(generator, discriminator) -> None:

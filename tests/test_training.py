@@ -140,3 +140,17 @@ def test_generate_needs_n_or_noise():
     with pytest.raises(InputError, match="n >= 1"):
         gan.generate()
     assert gan.generate(3).shape == (3, 1)
+
+
+def test_update_moving_average_warms_up_then_uses_decay():
+    from ganlab.training import update_moving_average
+
+    model, average = toy_generator(), toy_generator()
+    target, start = model.get_weights(), average.get_weights()
+    update_moving_average(average, model, 0.99, step=0)  # warm-up: d = 1/10, mostly the model
+    for avg, old, new in zip(average.get_weights(), start, target):
+        np.testing.assert_allclose(avg, 0.1 * old + 0.9 * new, rtol=1e-5, atol=1e-6)
+    before = average.get_weights()
+    update_moving_average(average, model, 0.99, step=10_000)  # later: d = decay
+    for avg, old, new in zip(average.get_weights(), before, target):
+        np.testing.assert_allclose(avg, 0.99 * old + 0.01 * new, rtol=1e-5, atol=1e-6)
