@@ -17,6 +17,11 @@ Variants:
   --translate PX     shift every image the discriminator sees, real and generated, by up
                      to PX pixels (differentiable augmentation, Zhao et al., 2020)
   --loss NAME        any ganlab loss: non_saturating, hinge, least_squares, ...
+  --categories K     append a random one-hot code of K categories (times 3) to the noise,
+                     so the generator can jump between digits instead of blending them
+                     where the latent space passes from one digit to the next
+                     (a discrete latent as in InfoGAN, Chen et al., 2016, without its
+                     mutual-information term)
   --latent-dim N, --learning-rate LR, --batch-size N
   dcgan: --g-width N, --d-width N;  dense: --g-units A,B,C, --d-units A,B
 """
@@ -35,6 +40,7 @@ from ganlab.training import update_moving_average
 from keras import ops
 
 DECAYS = (0.99, 0.995, 0.999)
+CODE_SCALE = 3.0  # --categories: the one-hot code's size next to the N(0, 1) noise (6 did as well)
 
 
 def translate(images, pixels: int):
@@ -52,14 +58,21 @@ def translate(images, pixels: int):
 class VariantGAN(ganlab.GAN):
     """ganlab's GAN with the variants above, and one moving average per decay in DECAYS."""
 
-    def __init__(self, generator, discriminator, simultaneous: bool, translate_pixels: int):
+    def __init__(self, generator, discriminator, simultaneous: bool, translate_pixels: int, categories: int):
         super().__init__(generator, discriminator, seed=0)
-        self.simultaneous, self.translate_pixels = simultaneous, translate_pixels
+        self.simultaneous, self.translate_pixels, self.categories = simultaneous, translate_pixels, categories
         self.averages = {}
         for decay in DECAYS:
             average = keras.models.clone_model(generator)
             average.set_weights(generator.get_weights())
             self.averages[decay] = average
+
+    def sample_noise(self, n):
+        if not self.categories:
+            return super().sample_noise(n)
+        gaussian = keras.random.normal((n, self.latent_dim - self.categories), seed=self.seed_generator)
+        category = keras.random.randint((n,), 0, self.categories, seed=self.seed_generator)
+        return ops.concatenate([gaussian, CODE_SCALE * ops.one_hot(category, self.categories)], axis=1)
 
     def judge(self, images):
         if self.translate_pixels:
@@ -90,6 +103,16 @@ class VariantGAN(ganlab.GAN):
             update_moving_average(average, self.generator, decay, self.g_optimizer.iterations)
 
 
+def fixed_noise(gan: VariantGAN, n: int) -> np.ndarray:
+    """The same ``n`` noise vectors every run (with their one-hot codes under --categories)."""
+    rng = np.random.default_rng(1)
+    gaussian = rng.standard_normal((n, gan.latent_dim - gan.categories)).astype("float32")
+    if not gan.categories:
+        return gaussian
+    codes = CODE_SCALE * np.eye(gan.categories, dtype="float32")[rng.integers(0, gan.categories, n)]
+    return np.concatenate([gaussian, codes], axis=1)
+
+
 def units(text: str) -> tuple[int, ...]:
     try:
         return tuple(int(u) for u in text.split(","))
@@ -98,13 +121,14 @@ def units(text: str) -> tuple[int, ...]:
 
 
 def build_models(args, p):
+    latent_dim = args.latent_dim + args.categories
     from ganlab.models import dcgan_discriminator, dcgan_generator, dense_discriminator, dense_generator
 
     if args.model == "dense":
         g_kwargs = {"units": args.g_units} if args.g_units else {}
         d_kwargs = {"units": args.d_units} if args.d_units else {}
-        return dense_generator(latent_dim=args.latent_dim, **g_kwargs), dense_discriminator(**d_kwargs)
-    return (dcgan_generator(latent_dim=args.latent_dim, width=args.g_width or p.width),
+        return dense_generator(latent_dim=latent_dim, **g_kwargs), dense_discriminator(**d_kwargs)
+    return (dcgan_generator(latent_dim=latent_dim, width=args.g_width or p.width),
             dcgan_discriminator(width=args.d_width or p.width))
 
 
@@ -117,6 +141,7 @@ def main() -> None:
     parser.add_argument("--translate", type=int, default=0, metavar="PX")
     parser.add_argument("--loss", default="non_saturating")
     parser.add_argument("--latent-dim", type=int, default=100)
+    parser.add_argument("--categories", type=int, default=0, metavar="K")
     parser.add_argument("--learning-rate", type=float)
     parser.add_argument("--batch-size", type=int)
     parser.add_argument("--g-width", type=int)
@@ -124,8 +149,8 @@ def main() -> None:
     parser.add_argument("--g-units", type=units)
     parser.add_argument("--d-units", type=units)
     args = parser.parse_args()
-    if args.seconds <= 0 or args.eval_every <= 0 or args.translate < 0:
-        parser.error("--seconds and --eval-every must be positive, --translate 0 or more.")
+    if args.seconds <= 0 or args.eval_every <= 0 or args.translate < 0 or args.categories < 0:
+        parser.error("--seconds and --eval-every must be positive, --translate and --categories 0 or more.")
     if args.model == "dense" and (args.g_width or args.d_width):
         parser.error("--g-width/--d-width are for dcgan; the dense GAN takes --g-units/--d-units.")
     if args.model == "dcgan" and (args.g_units or args.d_units):
@@ -140,10 +165,10 @@ def main() -> None:
     images = ganlab.load_mnist(n=p.n_images)[0]
 
     keras.utils.set_random_seed(0)
-    gan = VariantGAN(*build_models(args, p), args.simultaneous, args.translate)
+    gan = VariantGAN(*build_models(args, p), args.simultaneous, args.translate, args.categories)
     gan.compile(default_optimizer(learning_rate), default_optimizer(learning_rate), loss=args.loss)
     dataset = ganlab.make_dataset(images, batch_size, seed=0).repeat()
-    noise = np.random.default_rng(1).standard_normal((1000, gan.latent_dim)).astype("float32")
+    noise = fixed_noise(gan, 1000)
 
     def share(generator) -> str:
         return f"{recognisable_fraction(np.asarray(generator(noise, training=False)), classifier)['fraction']:.1%}"

@@ -1,0 +1,51 @@
+"""benchmarks/recipe_variants.py: the noise it feeds each variant, and its argument checks."""
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "recipe_variants.py"
+
+
+def load_script():
+    spec = importlib.util.spec_from_file_location("recipe_variants", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def small_gan(module, categories: int):
+    from ganlab.models import dense_discriminator, dense_generator
+
+    generator = dense_generator(latent_dim=4 + categories, units=(8,))
+    return module.VariantGAN(generator, dense_discriminator(units=(8,)), False, 0, categories)
+
+
+def test_categories_append_a_scaled_one_hot_code_to_gaussian_noise():
+    module = load_script()
+    gan = small_gan(module, categories=3)
+    for noise in (np.asarray(gan.sample_noise(200)), module.fixed_noise(gan, 200)):
+        assert noise.shape == (200, 7)
+        code = noise[:, 4:]
+        assert np.all(np.sort(code, axis=1) == [0.0, 0.0, module.CODE_SCALE])  # exactly one category on
+        assert len(np.unique(code.argmax(axis=1))) == 3  # all categories drawn
+        assert abs(noise[:, :4].std() - 1.0) < 0.15  # the rest stays N(0, 1)
+
+
+def test_without_categories_the_noise_is_the_plain_gaussian_of_earlier_runs():
+    module = load_script()
+    gan = small_gan(module, categories=0)
+    expected = np.random.default_rng(1).standard_normal((10, 4)).astype("float32")
+    np.testing.assert_array_equal(module.fixed_noise(gan, 10), expected)
+    assert np.asarray(gan.sample_noise(10)).shape == (10, 4)
+
+
+def test_a_negative_number_of_categories_is_refused_in_one_line():
+    result = subprocess.run([sys.executable, str(SCRIPT), "dense", "--categories", "-1"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert "--categories 0 or more" in result.stderr
+    assert "Traceback" not in result.stderr
