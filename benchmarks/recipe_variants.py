@@ -121,8 +121,9 @@ def units(text: str) -> tuple[int, ...]:
 
 
 def build_models(args, p):
-    latent_dim = args.latent_dim + args.categories
     from ganlab.models import dcgan_discriminator, dcgan_generator, dense_discriminator, dense_generator
+
+    latent_dim = args.latent_dim + args.categories  # the Gaussian noise, then the one-hot code
 
     if args.model == "dense":
         g_kwargs = {"units": args.g_units} if args.g_units else {}
