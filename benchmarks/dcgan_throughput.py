@@ -10,8 +10,8 @@ LeakyReLU 0.3) and discriminator (5x5 convolutions 64-128, dropout 0.3), batch 2
 Adam(1e-4) for both, noise batches of 256 whatever the real batch, and a plain
 ``tf.function`` train step over ``Dataset.shuffle(60000).batch(256)``.
 
-ganlab: ``dcgan_generator``/``dcgan_discriminator`` with the profile's width and batch
-size, ``GAN.fit`` on the fast path ``choose_fast_path()`` picks for this device (XLA,
+ganlab: ``dcgan_generator``/``dcgan_discriminator`` with the profile's width, batch
+size, one-hot code (latent_categories) and one-pass step (reuse_fakes), ``GAN.fit`` on the fast path ``choose_fast_path()`` picks for this device (XLA,
 mixed precision, steps per execution).
 
 --mode speed: images/s (real images consumed per second) after a warm-up.
@@ -97,7 +97,9 @@ class TutorialRecipe:
                 if time.perf_counter() - start >= seconds:
                     return seen, time.perf_counter() - start
 
-    def generate(self, noise: np.ndarray) -> np.ndarray:
+    def generate_fixed(self, n: int) -> np.ndarray:
+        """Samples from the same ``n`` Gaussian noise vectors every time (seed 1)."""
+        noise = ganlab.latent.seed_noise(1, NOISE_DIM, n)
         return keras.ops.convert_to_numpy(self.generator(noise, training=False)).astype("float32")
 
 
@@ -114,8 +116,9 @@ class GanlabRecipe:
         self.p = ganlab.params("dcgan", profile)
         self.path = choose_fast_path().apply()
         self.batch_size = self.p.batch_size
-        self.gan = ganlab.GAN(dcgan_generator(width=self.p.width), dcgan_discriminator(width=self.p.width),
-                              seed=0, ema_decay=self.p.ema_decay)
+        self.gan = ganlab.GAN(dcgan_generator(latent_dim=NOISE_DIM + self.p.latent_categories, width=self.p.width),
+                              dcgan_discriminator(width=self.p.width), seed=0, ema_decay=self.p.ema_decay,
+                              latent_categories=self.p.latent_categories, reuse_fakes=self.p.reuse_fakes)
         self.gan.compile(self.path.optimizer(self.p.learning_rate), self.path.optimizer(self.p.learning_rate),
                          **self.path.compile_kwargs())
         self.steps_per_epoch = len(images) // self.batch_size
@@ -130,8 +133,9 @@ class GanlabRecipe:
         steps = int(self.gan.g_optimizer.iterations) - before
         return steps * self.batch_size, time.perf_counter() - start
 
-    def generate(self, noise: np.ndarray) -> np.ndarray:
-        return self.gan.generate(noise=noise)
+    def generate_fixed(self, n: int) -> np.ndarray:
+        """Samples from the same ``n`` noise vectors every time (seed 1; with the profile's code)."""
+        return self.gan.generate(noise=self.gan.fixed_noise(n, seed=1))
 
 
 # ---------------------------------------------------------------------- modes
@@ -155,7 +159,6 @@ def quality(recipes: dict, seconds: float, every: float, target: float, classifi
     from ganlab.metrics import mnist_classifier, recognisable_fraction
 
     classifier = mnist_classifier(epochs=classifier_epochs)
-    noise = np.random.default_rng(1).standard_normal((1000, NOISE_DIM)).astype("float32")
     reached = {}
     for name, recipe in recipes.items():
         trained, seen = 0.0, 0
@@ -163,7 +166,7 @@ def quality(recipes: dict, seconds: float, every: float, target: float, classifi
         while trained < seconds - 1:
             more, took = recipe.train_for(min(every, seconds - trained))
             trained, seen = trained + took, seen + more
-            share = recognisable_fraction(recipe.generate(noise), classifier)["fraction"]
+            share = recognisable_fraction(recipe.generate_fixed(1000), classifier)["fraction"]
             print(f"{trained:>8.0f} {seen:>10,} {share:>11.1%}", flush=True)
             if share >= target and name not in reached:
                 reached[name] = trained

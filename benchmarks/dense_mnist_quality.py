@@ -17,8 +17,6 @@ import argparse
 import os
 import time
 
-import numpy as np
-
 import ganlab  # noqa: F401  (sets the Keras backend before keras loads)
 import keras
 
@@ -46,10 +44,11 @@ def main() -> None:
     held_out = test_x[8000:], test_y[8000:]
 
     keras.utils.set_random_seed(args.seed)
-    gan = ganlab.GAN(dense_generator(), dense_discriminator(), seed=args.seed, ema_decay=p.ema_decay)
+    gan = ganlab.GAN(dense_generator(latent_dim=100 + p.latent_categories), dense_discriminator(), seed=args.seed,
+                     ema_decay=p.ema_decay, latent_categories=p.latent_categories, reuse_fakes=p.reuse_fakes)
     gan.compile(default_optimizer(p.learning_rate), default_optimizer(p.learning_rate))
     dataset = ganlab.make_dataset(images, p.batch_size, seed=args.seed).repeat()
-    noise = np.random.default_rng(1).standard_normal((1000, gan.latent_dim)).astype("float32")
+    noise = gan.fixed_noise(1000, seed=1)  # the same 1,000 noise vectors as before: seed 1
     print(f"{'train s':>8} {'steps':>7} {'recognised':>11}")
     trained, generated = 0.0, None
     while trained < args.seconds - 1:

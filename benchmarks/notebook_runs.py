@@ -2,6 +2,7 @@
 
     python benchmarks/notebook_runs.py                  # quick profile, all notebooks
     python benchmarks/notebook_runs.py --profile cpu 02_dense_mnist_gan
+    python benchmarks/notebook_runs.py --profile cpu 03_dcgan --keep executed/   # read the outputs after
 
 Each notebook runs in a fresh kernel in a child process, so the peak resident
 memory (the kernel's maxrss) belongs to that notebook alone. Targets: quick <= 180 s
@@ -23,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run_one(path: Path, profile: str) -> dict:
+def run_one(path: Path, profile: str, keep: Path | None = None) -> dict:
     import nbformat
     from nbclient import NotebookClient
 
@@ -35,6 +36,9 @@ def run_one(path: Path, profile: str) -> dict:
         NotebookClient(nb, timeout=3600, kernel_name="python3",
                        resources={"metadata": {"path": str(path.parent)}}).execute()
         seconds = time.perf_counter() - start
+    if keep:  # the executed notebook, with its outputs (printed results, plots)
+        keep.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, keep / f"{path.stem}.{profile}.ipynb")
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the kernel, after it exited
     return {"notebook": path.stem, "profile": profile, "seconds": round(seconds, 1), "peak_mb": round(peak_kb / 1024)}
 
@@ -43,17 +47,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("names", nargs="*", help="notebook stems (default: all)")
     parser.add_argument("--profile", default="quick", choices=("quick", "cpu", "gpu"))
+    parser.add_argument("--keep", type=Path, help="save each executed notebook (with outputs) in this folder")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(run_one(Path(args.one), args.profile)))
+        print(json.dumps(run_one(Path(args.one), args.profile, args.keep)))
         return 0
     paths = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     if args.names:
         paths = [p for p in paths if p.stem in args.names]
     rows = []
     for path in paths:
-        done = subprocess.run([sys.executable, __file__, "--profile", args.profile, "--one", str(path)],
+        keep = ["--keep", str(args.keep.resolve())] if args.keep else []
+        done = subprocess.run([sys.executable, __file__, "--profile", args.profile, "--one", str(path), *keep],
                               capture_output=True, text=True)
         if done.returncode != 0:
             print(done.stderr[-2000:], file=sys.stderr)

@@ -1,7 +1,8 @@
 """Which settings make the cpu profile's digits more recognisable in the same time?
 
     python benchmarks/recipe_variants.py dcgan                          # the cpu profile as it is
-    python benchmarks/recipe_variants.py dcgan --simultaneous           # one generator pass per step
+    python benchmarks/recipe_variants.py dcgan --categories 0           # Gaussian noise only
+    python benchmarks/recipe_variants.py dcgan --no-simultaneous        # fresh noise for G's update
     python benchmarks/recipe_variants.py dcgan --d-width 64 --seconds 180
     python benchmarks/recipe_variants.py dense --d-units 1024,512,256 --learning-rate 1.2e-3
 
@@ -13,15 +14,15 @@ p >= 0.9: for the generator itself and for moving averages of its weights with d
 
 Variants:
   --simultaneous     one generated batch serves both updates, as in the TensorFlow DCGAN
-                     tutorial (ganlab's GAN draws fresh noise for the generator's update)
+  --no-simultaneous  tutorial, or fresh noise for the generator's update (ganlab.GAN's
+                     reuse_fakes; default: the profile's, on for the DCGAN, off for dense)
   --translate PX     shift every image the discriminator sees, real and generated, by up
                      to PX pixels (differentiable augmentation, Zhao et al., 2020)
   --loss NAME        any ganlab loss: non_saturating, hinge, least_squares, ...
-  --categories K     append a random one-hot code of K categories (times 3) to the noise,
-                     so the generator can jump between digits instead of blending them
-                     where the latent space passes from one digit to the next
-                     (a discrete latent as in InfoGAN, Chen et al., 2016, without its
-                     mutual-information term)
+  --categories K     end the noise in a random one-hot code of K categories (times 3),
+                     ganlab.GAN's latent_categories (default: the profile's; 0: Gaussian
+                     noise only), so the generator can jump between digits instead of
+                     blending them where the latent space passes from one digit to the next
   --latent-dim N, --learning-rate LR, --batch-size N
   dcgan: --g-width N, --d-width N;  dense: --g-units A,B,C, --d-units A,B
 """
@@ -40,7 +41,6 @@ from ganlab.training import update_moving_average
 from keras import ops
 
 DECAYS = (0.99, 0.995, 0.999)
-CODE_SCALE = 3.0  # --categories: the one-hot code's size next to the N(0, 1) noise (6 did as well)
 
 
 def translate(images, pixels: int):
@@ -59,20 +59,13 @@ class VariantGAN(ganlab.GAN):
     """ganlab's GAN with the variants above, and one moving average per decay in DECAYS."""
 
     def __init__(self, generator, discriminator, simultaneous: bool, translate_pixels: int, categories: int):
-        super().__init__(generator, discriminator, seed=0)
-        self.simultaneous, self.translate_pixels, self.categories = simultaneous, translate_pixels, categories
+        super().__init__(generator, discriminator, seed=0, latent_categories=categories, reuse_fakes=simultaneous)
+        self.translate_pixels = translate_pixels
         self.averages = {}
         for decay in DECAYS:
             average = keras.models.clone_model(generator)
             average.set_weights(generator.get_weights())
             self.averages[decay] = average
-
-    def sample_noise(self, n):
-        if not self.categories:
-            return super().sample_noise(n)
-        gaussian = keras.random.normal((n, self.latent_dim - self.categories), seed=self.seed_generator)
-        category = keras.random.randint((n,), 0, self.categories, seed=self.seed_generator)
-        return ops.concatenate([gaussian, CODE_SCALE * ops.one_hot(category, self.categories)], axis=1)
 
     def judge(self, images):
         if self.translate_pixels:
@@ -86,10 +79,10 @@ class VariantGAN(ganlab.GAN):
             fake = self.generator(self.sample_noise(batch_size), training=True)
             real_out, fake_out = self.judge(real), self.judge(fake)
             d_loss = self.gan_loss.discriminator(real_out, fake_out)
-            if self.simultaneous:
+            if self.reuse_fakes:
                 g_loss = self.gan_loss.generator(fake_out)
         self._apply(tape, d_loss, self.discriminator, self.d_optimizer)
-        if not self.simultaneous:  # ganlab's way: the updated discriminator judges fresh samples
+        if not self.reuse_fakes:  # ganlab's default: the updated discriminator judges fresh samples
             with tf.GradientTape() as tape:
                 g_loss = self.gan_loss.generator(self.judge(self.generator(self.sample_noise(batch_size),
                                                                              training=True)))
@@ -101,16 +94,6 @@ class VariantGAN(ganlab.GAN):
     def _update_averages(self):
         for decay, average in self.averages.items():
             update_moving_average(average, self.generator, decay, self.g_optimizer.iterations)
-
-
-def fixed_noise(gan: VariantGAN, n: int) -> np.ndarray:
-    """The same ``n`` noise vectors every run (with their one-hot codes under --categories)."""
-    rng = np.random.default_rng(1)
-    gaussian = rng.standard_normal((n, gan.latent_dim - gan.categories)).astype("float32")
-    if not gan.categories:
-        return gaussian
-    codes = CODE_SCALE * np.eye(gan.categories, dtype="float32")[rng.integers(0, gan.categories, n)]
-    return np.concatenate([gaussian, codes], axis=1)
 
 
 def units(text: str) -> tuple[int, ...]:
@@ -138,11 +121,11 @@ def main() -> None:
     parser.add_argument("model", choices=("dense", "dcgan"))
     parser.add_argument("--seconds", type=float, default=180.0)
     parser.add_argument("--eval-every", type=float, default=30.0)
-    parser.add_argument("--simultaneous", action="store_true")
+    parser.add_argument("--simultaneous", action=argparse.BooleanOptionalAction)
     parser.add_argument("--translate", type=int, default=0, metavar="PX")
     parser.add_argument("--loss", default="non_saturating")
     parser.add_argument("--latent-dim", type=int, default=100)
-    parser.add_argument("--categories", type=int, default=0, metavar="K")
+    parser.add_argument("--categories", type=int, metavar="K")
     parser.add_argument("--learning-rate", type=float)
     parser.add_argument("--batch-size", type=int)
     parser.add_argument("--g-width", type=int)
@@ -150,7 +133,7 @@ def main() -> None:
     parser.add_argument("--g-units", type=units)
     parser.add_argument("--d-units", type=units)
     args = parser.parse_args()
-    if args.seconds <= 0 or args.eval_every <= 0 or args.translate < 0 or args.categories < 0:
+    if args.seconds <= 0 or args.eval_every <= 0 or args.translate < 0 or (args.categories or 0) < 0:
         parser.error("--seconds and --eval-every must be positive, --translate and --categories 0 or more.")
     if args.model == "dense" and (args.g_width or args.d_width):
         parser.error("--g-width/--d-width are for dcgan; the dense GAN takes --g-units/--d-units.")
@@ -162,6 +145,10 @@ def main() -> None:
 
     p = ganlab.params("dense_mnist" if args.model == "dense" else "dcgan", "cpu")
     learning_rate, batch_size = args.learning_rate or p.learning_rate, args.batch_size or p.batch_size
+    if args.categories is None:
+        args.categories = p.latent_categories
+    if args.simultaneous is None:
+        args.simultaneous = p.reuse_fakes
     classifier = mnist_classifier(epochs=p.classifier_epochs)
     images = ganlab.load_mnist(n=p.n_images)[0]
 
@@ -169,15 +156,17 @@ def main() -> None:
     gan = VariantGAN(*build_models(args, p), args.simultaneous, args.translate, args.categories)
     gan.compile(default_optimizer(learning_rate), default_optimizer(learning_rate), loss=args.loss)
     dataset = ganlab.make_dataset(images, batch_size, seed=0).repeat()
-    noise = fixed_noise(gan, 1000)
+    noise = gan.fixed_noise(1000, seed=1)  # the same 1,000 noise vectors every run
 
     def share(generator) -> str:
         return f"{recognisable_fraction(np.asarray(generator(noise, training=False)), classifier)['fraction']:.1%}"
 
-    changes = {k: v for k, v in vars(args).items()
-               if v != parser.get_default(k) and k not in ("model", "seconds", "eval_every")}
+    changes = {k: v for k, v in vars(args).items() if v != parser.get_default(k)
+               and k not in ("model", "seconds", "eval_every")
+               and (k, v) not in (("categories", p.latent_categories), ("simultaneous", p.reuse_fakes))}
     print(f"{args.model}, cpu profile, changed: {changes or 'nothing'}; {len(images):,} images, batch {batch_size}, "
-          f"Adam({learning_rate:g}, beta_1=0.5)")
+          f"Adam({learning_rate:g}, beta_1=0.5), code of {args.categories} categories, "
+          f"{'one generator pass' if args.simultaneous else 'fresh noise for G'} per step")
     print(f"{'train s':>8} {'steps':>7} {'generator':>10} " + " ".join(f"{f'EMA {d}':>10}" for d in DECAYS))
     trained = 0.0
     while trained < args.seconds - 1:

@@ -169,7 +169,7 @@ def architecture(gan) -> dict:
         }
 
     return {"generator": describe(gan.generator), "discriminator": describe(gan.discriminator),
-            "ema": gan.ema_generator is not None}
+            "ema": gan.ema_generator is not None, "latent_categories": gan.latent_categories}
 
 
 def check_same_architecture(gan, state: dict, folder: Path) -> None:
@@ -186,6 +186,11 @@ def check_same_architecture(gan, state: dict, folder: Path) -> None:
     if saved["ema"] != current["ema"]:
         raise InputError(f"The checkpoint in {folder} was made {'with' if saved['ema'] else 'without'} an EMA "
                          "generator; create the GAN with the same ema_decay setting to resume.")
+    saved_categories = saved.get("latent_categories", 0)  # checkpoints from before the code: none
+    if saved_categories != current["latent_categories"]:
+        raise InputError(f"The checkpoint in {folder} was made with latent_categories={saved_categories}, not "
+                         f"{current['latent_categories']}; create the GAN with the same latent_categories "
+                         "to resume. The checkpoint was left untouched.")
 
 
 def _summary(model: dict) -> str:

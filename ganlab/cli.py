@@ -23,6 +23,7 @@ from ._files import write_atomically, write_text_atomically
 from .errors import CheckpointError, GanlabError, InputError, OutputExistsError
 
 MODELS = ("dense", "dcgan")
+GAUSSIAN_DIM = 100  # Gaussian numbers per noise vector; a one-hot code (profile's latent_categories) follows
 PROFILE_OF_MODEL = {"dense": "dense_mnist", "dcgan": "dcgan"}
 DATASETS = ("mnist", "fashion_mnist")
 
@@ -112,7 +113,8 @@ def train(args) -> Path:
     if config is None:
         config = {"model": args.model, "dataset": args.dataset or "mnist", "loss": args.loss or "non_saturating",
                   "width": args.width or getattr(p, "width", None), "batch_size": args.batch_size or p.batch_size,
-                  "n_images": args.n_images or p.n_images, "seed": args.seed, "profile": p.profile}
+                  "n_images": args.n_images or p.n_images, "seed": args.seed, "profile": p.profile,
+                  "latent_categories": p.latent_categories, "reuse_fakes": p.reuse_fakes}
     images, _ = data.load_dataset(config["dataset"], data_dir=args.data_dir, n=config["n_images"])
     config["n_images"] = len(images)
     config["epochs"] = args.epochs or config.get("epochs") or profiles.epochs_for(
@@ -123,7 +125,8 @@ def train(args) -> Path:
     keras.utils.set_random_seed(config["seed"])
     fast_path.apply()
     generator, discriminator = _build_models(config, images.shape[1:])
-    gan = GAN(generator, discriminator, seed=config["seed"], ema_decay=p.ema_decay)
+    gan = GAN(generator, discriminator, seed=config["seed"], ema_decay=p.ema_decay,
+              latent_categories=_categories(config), reuse_fakes=config.get("reuse_fakes", False))
     gan.compile(fast_path.optimizer(p.learning_rate), fast_path.optimizer(p.learning_rate),
                 loss=config["loss"], **fast_path.compile_kwargs())
     grids = SampleGrid(out_dir=out / "grids", seed=config["seed"])
@@ -173,15 +176,22 @@ def _resumed_config(args) -> dict:
     return config
 
 
+def _categories(config: dict) -> int:
+    """The one-hot code's length in the run's noise (runs saved before the code have none)."""
+    return int(config.get("latent_categories", 0))
+
+
 def _build_models(config: dict, image_shape) -> tuple:
+    latent_dim = GAUSSIAN_DIM + _categories(config)  # the generator takes the Gaussian noise and the code
     if config["model"] == "dcgan":
         from .models import dcgan_discriminator, dcgan_generator
 
-        return (dcgan_generator(image_shape, width=config["width"]),
+        return (dcgan_generator(image_shape, latent_dim=latent_dim, width=config["width"]),
                 dcgan_discriminator(image_shape, width=config["width"]))
     from .models import dense_discriminator, dense_generator
 
-    return dense_generator(image_shape=image_shape), dense_discriminator(image_shape=image_shape)
+    return (dense_generator(latent_dim=latent_dim, image_shape=image_shape),
+            dense_discriminator(image_shape=image_shape))
 
 
 def sample(args) -> Path:
@@ -197,14 +207,27 @@ def sample(args) -> Path:
     import keras
     import numpy as np
 
+    from .latent import seed_noise
+
     generator = keras.saving.load_model(model_path)
     latent_dim = int(generator.inputs[0].shape[-1])
-    noise = np.random.default_rng(args.seed).standard_normal((args.n, latent_dim)).astype("float32")
+    noise = seed_noise(args.seed, latent_dim, args.n, categories=_categories(_saved_config(args.run)))
     images = keras.ops.convert_to_numpy(generator.predict(noise, verbose=0, batch_size=256)).astype("float32")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     np.save(args.out, images)
     print(f"Saved {args.n} images of shape {images.shape[1:]}, values in [-1, 1], to {args.out}")
     return args.out
+
+
+def _saved_config(run: Path) -> dict:
+    """config.json of a run folder ({} if it has none, e.g. a generator.keras copied on its own)."""
+    path = run / "config.json"
+    if not path.is_file():
+        return {}
+    try:
+        return json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError) as err:
+        raise CheckpointError(f"{path} cannot be read ({err}); it was left as it is.") from err
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,6 +5,11 @@ Introduced in notebooks/03_dcgan.ipynb.
 A generator maps each noise vector z to one sample. Nearby vectors give similar
 samples, so a path from z0 to z1 shows one sample morphing into another.
 
+A noise vector may end in a one-hot *code* of ``categories`` entries (scaled by
+CODE_SCALE) after its Gaussian numbers: ``ganlab.GAN(..., latent_categories=10)``.
+Every function here takes ``categories`` and treats the code as what it is: a
+choice among K, drawn uniformly, never rotated or moved along a direction.
+
 >>> z0, z1 = seed_noise(7, 100)[0], seed_noise(12, 100)[0]   # doctest: +SKIP
 >>> frames = interpolate(gan, z0, z1, n=8)                    # doctest: +SKIP
 """
@@ -17,6 +22,7 @@ import numpy as np
 from .errors import InputError
 
 METHODS = ("lerp", "slerp")
+CODE_SCALE = 3.0  # the one-hot code's size next to N(0, 1) noise: large enough to be heard
 
 
 def _pair(z0, z1) -> tuple[np.ndarray, np.ndarray]:
@@ -78,7 +84,7 @@ def lerp(z0, z1, n: int = 8) -> np.ndarray:
     return _lerp_at(z0, z1, _steps(n)).astype(np.float32)
 
 
-def slerp(z0, z1, n: int = 8) -> np.ndarray:
+def slerp(z0, z1, n: int = 8, categories: int = 0) -> np.ndarray:
     """``n`` points on the great-circle arc from ``z0`` to ``z1`` (spherical interpolation).
 
     Gaussian noise in many dimensions lies near a sphere of radius sqrt(D). The
@@ -93,6 +99,8 @@ def slerp(z0, z1, n: int = 8) -> np.ndarray:
     ----------
     z0, z1 : 1-D noise vectors of the same length D.
     n : number of points, at least 2.
+    categories : the length of the one-hot code at the end of each vector (0: none).
+        Only the Gaussian part follows the arc; the code moves in a straight line.
 
     Returns
     -------
@@ -106,15 +114,28 @@ def slerp(z0, z1, n: int = 8) -> np.ndarray:
            [0.    , 1.    ]], dtype=float32)
     """
     z0, z1 = _pair(z0, z1)
-    return _slerp_at(z0, z1, _steps(n)).astype(np.float32)
+    return slerp_at(z0, z1, _steps(n), categories).astype(np.float32)
 
 
-def seed_noise(seed: int, latent_dim: int, n: int = 1) -> np.ndarray:
-    """Standard-normal noise of shape (n, latent_dim), always the same for the same ``seed``.
+def slerp_at(z0: np.ndarray, z1: np.ndarray, t: np.ndarray, categories: int = 0) -> np.ndarray:
+    """Points at fractions ``t`` (a column): slerp on the Gaussian part, lerp on the code."""
+    gaussian = len(z0) - _check_categories(categories, len(z0))
+    path = _lerp_at(z0, z1, t)
+    path[:, :gaussian] = _slerp_at(z0[:gaussian], z1[:gaussian], t)
+    return path
+
+
+def seed_noise(seed: int, latent_dim: int, n: int = 1, categories: int = 0) -> np.ndarray:
+    """Noise of shape (n, latent_dim), always the same for the same ``seed``.
 
     So "seed 7" names one sample for good: share the number, not the vector. It is
     the noise :class:`ganlab.training.SampleGrid` uses, so
     ``seed_noise(s, latent_dim, 16)`` regenerates the grid of ``SampleGrid(16, seed=s)``.
+
+    With ``categories`` = K, the last K of the latent_dim entries are a one-hot code
+    (times CODE_SCALE) of a category drawn uniformly, as ``GAN(..., latent_categories=K)``
+    draws it; the first latent_dim - K are standard-normal, the same numbers as
+    ``seed_noise(seed, latent_dim - K, n)``.
 
     Examples
     --------
@@ -122,21 +143,51 @@ def seed_noise(seed: int, latent_dim: int, n: int = 1) -> np.ndarray:
     (1, 100)
     >>> bool((seed_noise(7, 100) == seed_noise(7, 100)).all())
     True
+    >>> seed_noise(7, 6, categories=3)[0, 3:] / CODE_SCALE   # the code: one category of 3
+    array([0., 1., 0.], dtype=float32)
     """
     if int(seed) != seed or seed < 0:
         raise InputError(f"seed must be a whole number >= 0, not {seed!r}.")
     _check_positive(latent_dim, "latent_dim")
     _check_positive(n, "n")
+    categories = _check_categories(categories, latent_dim)
     rng = np.random.default_rng(int(seed))
-    return rng.standard_normal((int(n), int(latent_dim))).astype(np.float32)
+    gaussian = rng.standard_normal((int(n), int(latent_dim) - categories)).astype(np.float32)
+    if not categories:
+        return gaussian
+    return with_category(np.concatenate([gaussian, np.zeros((int(n), categories), np.float32)], axis=1),
+                         rng.integers(0, categories, int(n)), categories)
 
 
-def latent_directions(latent_dim: int, k: int, seed: int = 0) -> np.ndarray:
+def with_category(noise, category, categories: int) -> np.ndarray:
+    """``noise`` (one vector or a batch) with its code set to ``category`` (one per row, or one for all).
+
+    Keeps the Gaussian part, so the same "style" can be drawn in each category.
+
+    Examples
+    --------
+    >>> z = seed_noise(0, 5, categories=2)
+    >>> with_category(z, 0, categories=2)[0, 3:] / CODE_SCALE
+    array([1., 0.], dtype=float32)
+    """
+    noise = np.array(noise, dtype=np.float32)  # a copy: the caller's array is left as it was
+    categories = _check_categories(categories, noise.shape[-1])
+    if not categories:
+        raise InputError("with_category needs categories >= 1: this noise has no code to set.")
+    category = np.asarray(category)
+    if np.any(category != np.round(category)) or np.any(category < 0) or np.any(category >= categories):
+        raise InputError(f"category must be a whole number from 0 to {categories - 1}, not {category!r}.")
+    noise[..., -categories:] = CODE_SCALE * np.eye(categories, dtype=np.float32)[category.astype(int)]
+    return noise
+
+
+def latent_directions(latent_dim: int, k: int, seed: int = 0, categories: int = 0) -> np.ndarray:
     """``k`` random directions in the latent space, unit length and at right angles to each other.
 
     The QR decomposition of a Gaussian matrix gives orthonormal columns; fixing the
     signs by the diagonal of R makes them uniformly random (Mezzadri, 2007). Moving
     a noise vector along one direction shows what that direction changes in the sample.
+    With ``categories`` the directions lie in the Gaussian part only (0 on the code).
 
     Returns
     -------
@@ -150,15 +201,20 @@ def latent_directions(latent_dim: int, k: int, seed: int = 0) -> np.ndarray:
     """
     _check_positive(latent_dim, "latent_dim")
     _check_positive(k, "k")
-    if k > latent_dim:
-        raise InputError(f"At most latent_dim = {latent_dim} directions can be at right angles; asked for k = {k}.")
-    gaussian = np.random.default_rng(int(seed)).standard_normal((int(latent_dim), int(k)))
+    free = int(latent_dim) - _check_categories(categories, latent_dim)  # the Gaussian part's length
+    if k > free:
+        raise InputError(f"At most {free} directions (the Gaussian part of the noise) can be at right angles; "
+                         f"asked for k = {k}.")
+    gaussian = np.random.default_rng(int(seed)).standard_normal((free, int(k)))
     q, r = np.linalg.qr(gaussian)
     q = q * np.sign(np.diag(r))  # unique signs: directions uniform on the sphere
-    return q.T.astype(np.float32)
+    directions = np.zeros((int(k), int(latent_dim)), np.float32)
+    directions[:, :free] = q.T
+    return directions
 
 
-def interpolate(generator_or_gan, z0, z1, n: int = 8, method: str = "slerp") -> np.ndarray:
+def interpolate(generator_or_gan, z0, z1, n: int = 8, method: str = "slerp",
+                categories: int | None = None) -> np.ndarray:
     """The generator's samples along a path from ``z0`` to ``z1``.
 
     Parameters
@@ -168,6 +224,8 @@ def interpolate(generator_or_gan, z0, z1, n: int = 8, method: str = "slerp") -> 
     z0, z1 : 1-D noise vectors of length latent_dim.
     n : number of samples, at least 2.
     method : "slerp" (default, stays on the sphere where the noise lives) or "lerp".
+    categories : the length of the noise's one-hot code; default: the GAN's
+        ``latent_categories`` (0 for a bare generator).
 
     Returns
     -------
@@ -178,10 +236,12 @@ def interpolate(generator_or_gan, z0, z1, n: int = 8, method: str = "slerp") -> 
     >>> frames = interpolate(gan, seed_noise(1, 100)[0], seed_noise(2, 100)[0])  # doctest: +SKIP
     >>> ganlab.viz.image_grid(frames, ncols=8)                                    # doctest: +SKIP
     """
-    paths = {"lerp": lerp, "slerp": slerp}
-    if method not in paths:
+    if method not in METHODS:
         raise InputError(f"Unknown interpolation method {method!r}; use one of {', '.join(METHODS)}.")
-    return _generate(generator_or_gan, paths[method](z0, z1, n))
+    if categories is None:
+        categories = latent_categories_of(generator_or_gan)
+    path = lerp(z0, z1, n) if method == "lerp" else slerp(z0, z1, n, categories)
+    return _generate(generator_or_gan, path)
 
 
 def _generate(generator_or_gan, noise) -> np.ndarray:
@@ -206,6 +266,19 @@ def _latent_dim(generator_or_gan) -> int:
     raise InputError(
         f"Cannot tell the latent size of a {type(generator_or_gan).__name__}: pass latent_dim=..."
     )
+
+
+def latent_categories_of(generator_or_gan) -> int:
+    """The length of the one-hot code in a GAN's noise (0 for a bare generator, which cannot tell)."""
+    return int(getattr(generator_or_gan, "latent_categories", 0))
+
+
+def _check_categories(categories, latent_dim) -> int:
+    """``categories`` as an int in [0, latent_dim), or InputError."""
+    if int(categories) != categories or not 0 <= categories < int(latent_dim):
+        raise InputError(f"categories (the one-hot code's length) must be a whole number from 0 to "
+                         f"latent_dim - 1 = {int(latent_dim) - 1}, not {categories!r}.")
+    return int(categories)
 
 
 def _check_positive(value, name: str) -> None:

@@ -21,6 +21,7 @@ import tensorflow as tf
 from keras import ops
 
 from .errors import InputError
+from .latent import CODE_SCALE, seed_noise
 from .losses import GANLoss, get_loss
 from .models._blocks import latent_dim_of
 
@@ -39,7 +40,8 @@ class GAN(keras.Model):
 
     1. draws as many noise vectors as there are real images, generates fakes,
        and updates the discriminator on the real and the generated batch;
-    2. draws fresh noise and updates the generator through the discriminator.
+    2. draws fresh noise and updates the generator through the discriminator
+       (with ``reuse_fakes=True``: reuses step 1's generated batch instead).
 
     The progress bar shows d_loss, g_loss and the discriminator's mean output on
     real images, D(x), and on generated ones, D(G(z)) (probabilities for the
@@ -53,14 +55,34 @@ class GAN(keras.Model):
     ema_decay : if set (e.g. 0.999), also keep an exponential moving average of the
         generator's weights in ``ema_generator``, and ``generate`` uses it. Averaging
         smooths out the step-to-step wobble of GAN training (Karras et al., 2018).
+    latent_categories : K >= 1 ends every noise vector with a random one-hot code of K
+        categories (times ``ganlab.latent.CODE_SCALE``) after its latent_dim - K Gaussian
+        numbers. Gaussian noise is one connected cloud, but digits are separate shapes: a
+        discrete code lets the generator jump from one to the next instead of passing
+        through blends that are no digit (InfoGAN's categorical code, Chen et al., 2016,
+        without its mutual-information term). No labels are used. Introduced in
+        notebooks/03_dcgan.ipynb.
+    reuse_fakes : if True, the generator's update reuses the batch generated for the
+        discriminator's, and its gradient comes through the discriminator as it was
+        before its update (the TensorFlow DCGAN tutorial's step). One generator pass and
+        one discriminator pass fewer per step: more steps in the same time, each a
+        little less informed. Introduced in notebooks/03_dcgan.ipynb.
     """
 
     def __init__(self, generator: keras.Model, discriminator: keras.Model, seed: int | None = None,
-                 ema_decay: float | None = None, **kwargs):
+                 ema_decay: float | None = None, latent_categories: int = 0, reuse_fakes: bool = False,
+                 **kwargs):
         super().__init__(**kwargs)
         _check_pair(generator, discriminator)
         if ema_decay is not None and not 0.0 < ema_decay < 1.0:
             raise InputError(f"ema_decay must be between 0 and 1 (e.g. 0.999), not {ema_decay}.")
+        latent_dim = latent_dim_of(generator)
+        if int(latent_categories) != latent_categories or not 0 <= latent_categories < latent_dim:
+            raise InputError(
+                f"latent_categories must be a whole number from 0 to {latent_dim - 1} (the generator takes "
+                f"noise of length {latent_dim}, and at least one entry must stay Gaussian), not "
+                f"{latent_categories!r}. Build the generator with latent_dim = Gaussian length + categories."
+            )
         self.generator = generator
         self.discriminator = discriminator
         self.ema_decay = ema_decay
@@ -68,7 +90,9 @@ class GAN(keras.Model):
         if ema_decay is not None:
             self.ema_generator = keras.models.clone_model(generator)
             self.ema_generator.set_weights(generator.get_weights())
-        self.latent_dim = latent_dim_of(generator)
+        self.latent_dim = latent_dim
+        self.latent_categories = int(latent_categories)
+        self.reuse_fakes = bool(reuse_fakes)
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.trackers = {name: keras.metrics.Mean(name=name) for name in METRIC_NAMES}
 
@@ -101,27 +125,41 @@ class GAN(keras.Model):
         return self.generator(noise, training=training)
 
     def sample_noise(self, n: int):
-        return keras.random.normal((n, self.latent_dim), seed=self.seed_generator)
+        """``n`` random noise vectors: Gaussian, then the one-hot code if there is one."""
+        gaussian = keras.random.normal((n, self.latent_dim - self.latent_categories), seed=self.seed_generator)
+        if not self.latent_categories:
+            return gaussian
+        category = keras.random.randint((n,), 0, self.latent_categories, seed=self.seed_generator)
+        code = CODE_SCALE * ops.one_hot(category, self.latent_categories, dtype=gaussian.dtype)
+        return ops.concatenate([gaussian, code], axis=1)
+
+    def fixed_noise(self, n: int, seed: int = 0) -> np.ndarray:
+        """The same ``n`` noise vectors for the same ``seed``: ``ganlab.latent.seed_noise``."""
+        return seed_noise(seed, self.latent_dim, n, categories=self.latent_categories)
 
     def train_step(self, data):
         real = data[0] if isinstance(data, (tuple, list)) else data
         batch_size = ops.shape(real)[0]
 
-        with tf.GradientTape() as tape:
+        with tf.GradientTape(persistent=self.reuse_fakes) as tape:
             fake = self.generator(self.sample_noise(batch_size), training=True)
             real_out = self.discriminator(real, training=True)
             fake_out = self.discriminator(fake, training=True)
             d_loss = self.gan_loss.discriminator(real_out, fake_out)
             # Under mixed precision the optimizer scales the loss up (and the gradients back down).
             scaled_d_loss = self.d_optimizer.scale_loss(d_loss)
+            if self.reuse_fakes:  # the generator's loss on the same fakes, on the same tape
+                g_loss = self.gan_loss.generator(fake_out)
+                scaled_g_loss = self.g_optimizer.scale_loss(g_loss)
         self._apply(tape, scaled_d_loss, self.discriminator, self.d_optimizer)
 
-        with tf.GradientTape() as tape:
-            fake_out_for_g = self.discriminator(
-                self.generator(self.sample_noise(batch_size), training=True), training=True
-            )
-            g_loss = self.gan_loss.generator(fake_out_for_g)
-            scaled_g_loss = self.g_optimizer.scale_loss(g_loss)
+        if not self.reuse_fakes:
+            with tf.GradientTape() as tape:
+                fake_out_for_g = self.discriminator(
+                    self.generator(self.sample_noise(batch_size), training=True), training=True
+                )
+                g_loss = self.gan_loss.generator(fake_out_for_g)
+                scaled_g_loss = self.g_optimizer.scale_loss(g_loss)
         self._apply(tape, scaled_g_loss, self.generator, self.g_optimizer)
 
         self._update_ema()
@@ -209,8 +247,7 @@ class SampleGrid(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         if self.noise is None:
-            rng = np.random.default_rng(self.seed)
-            self.noise = rng.standard_normal((self.n, self.model.latent_dim)).astype("float32")
+            self.noise = self.model.fixed_noise(self.n, self.seed)
         if not self.grids:
             self._record(0)
 

@@ -43,12 +43,14 @@ def snapshot_slider(draw: Callable[[int], object], n: int, labels: Sequence[str]
 
 
 def explorer_image(gen, seed_a: int, seed_b: int, morph: float, direction_index: int, amount: float,
-                   directions: np.ndarray) -> np.ndarray:
+                   directions: np.ndarray, category: int | None = None) -> np.ndarray:
     """The three samples :func:`latent_explorer` shows: seed A, the current point, seed B.
 
     The current noise is ``slerp(z_A, z_B)`` at fraction ``morph`` (0 = A, 1 = B),
     moved by ``amount`` along ``directions[direction_index]`` (a unit vector, so
-    ``amount`` is in units of the noise's standard deviation).
+    ``amount`` is in units of the noise's standard deviation). For a GAN with
+    ``latent_categories``, the seeds also pick the code, and ``category`` (if given)
+    replaces the current point's code.
 
     Parameters
     ----------
@@ -57,6 +59,7 @@ def explorer_image(gen, seed_a: int, seed_b: int, morph: float, direction_index:
     morph : fraction of the way from A to B, in [0, 1].
     direction_index, amount : which row of ``directions`` to move along, and how far.
     directions : (k, latent_dim) unit directions, e.g. ``ganlab.latent.latent_directions``.
+    category : the code for the current point (0 to latent_categories - 1); None: the morph's.
 
     Returns
     -------
@@ -67,7 +70,7 @@ def explorer_image(gen, seed_a: int, seed_b: int, morph: float, direction_index:
     >>> dirs = latent_directions(gan.latent_dim, 4)                   # doctest: +SKIP
     >>> a, current, b = explorer_image(gan, 7, 12, 0.5, 0, 1.0, dirs)  # doctest: +SKIP
     """
-    from .latent import _generate, _slerp_at, seed_noise
+    from .latent import _generate, latent_categories_of, seed_noise, slerp_at, with_category
 
     directions = np.asarray(directions, dtype=np.float32)
     if directions.ndim != 2 or not 0 <= direction_index < len(directions):
@@ -75,11 +78,14 @@ def explorer_image(gen, seed_a: int, seed_b: int, morph: float, direction_index:
                          f"(k, latent_dim), not {direction_index!r}.")
     if not 0.0 <= morph <= 1.0:
         raise InputError(f"morph is the fraction of the way from seed A to seed B, in [0, 1], not {morph!r}.")
-    z_a = seed_noise(seed_a, directions.shape[1])[0]
-    z_b = seed_noise(seed_b, directions.shape[1])[0]
-    current = _slerp_at(z_a.astype(np.float64), z_b.astype(np.float64), np.array([[morph]]))[0]
-    current = current + amount * directions[direction_index]
-    return _generate(gen, np.stack([z_a, current.astype(np.float32), z_b]))
+    categories = latent_categories_of(gen)
+    z_a = seed_noise(seed_a, directions.shape[1], categories=categories)[0]
+    z_b = seed_noise(seed_b, directions.shape[1], categories=categories)[0]
+    current = slerp_at(z_a.astype(np.float64), z_b.astype(np.float64), np.array([[morph]]), categories)[0]
+    current = (current + amount * directions[direction_index]).astype(np.float32)
+    if category is not None:
+        current = with_category(current, category, categories)
+    return _generate(gen, np.stack([z_a, current, z_b]))
 
 
 def latent_explorer(generator_or_gan, latent_dim: int | None = None, n_directions: int = 4, seed: int = 0):
@@ -88,7 +94,9 @@ def latent_explorer(generator_or_gan, latent_dim: int | None = None, n_direction
     Shows three samples side by side: seed A, the current point, seed B. "morph"
     slides the current point from A (0) to B (1) along the slerp path; "move" pushes
     it along one of ``n_directions`` random orthonormal directions (chosen in the
-    dropdown). Any change redraws the picture. Returns the widget (Jupyter displays it).
+    dropdown). For a GAN with ``latent_categories``, a "code" dropdown sets the
+    current point's category. Any change redraws the picture. Returns the widget
+    (Jupyter displays it).
 
     Parameters
     ----------
@@ -103,10 +111,11 @@ def latent_explorer(generator_or_gan, latent_dim: int | None = None, n_direction
     """
     import ipywidgets as widgets
 
-    from .latent import _latent_dim, latent_directions
+    from .latent import _latent_dim, latent_categories_of, latent_directions
 
     latent_dim = latent_dim or _latent_dim(generator_or_gan)
-    directions = latent_directions(latent_dim, n_directions, seed=seed)
+    categories = latent_categories_of(generator_or_gan)
+    directions = latent_directions(latent_dim, n_directions, seed=seed, categories=categories)
     seed_a = widgets.BoundedIntText(value=seed, min=0, max=2**31 - 1, description="seed A")
     seed_b = widgets.BoundedIntText(value=seed + 1, min=0, max=2**31 - 1, description="seed B")
     morph = widgets.FloatSlider(value=0.0, min=0.0, max=1.0, step=0.05, description="morph A→B",
@@ -115,19 +124,23 @@ def latent_explorer(generator_or_gan, latent_dim: int | None = None, n_direction
                                  value=0, description="direction")
     amount = widgets.FloatSlider(value=0.0, min=-3.0, max=3.0, step=0.1, description="move",
                                  continuous_update=False)
+    code = widgets.Dropdown(options=[("as the morph", None)] + [(f"category {k}", k) for k in range(categories)],
+                            value=None, description="code", layout={"display": "" if categories else "none"})
     image = widgets.Image(format="png")
 
     def redraw(_change=None):
         samples = explorer_image(generator_or_gan, seed_a.value, seed_b.value, morph.value,
-                                 direction.value, amount.value, directions)
+                                 direction.value, amount.value, directions, category=code.value)
         title = f"morph {morph.value:.2f}, direction {direction.value} {amount.value:+.1f}"
+        if code.value is not None:
+            title += f", code {code.value}"
         image.value = _png({f"A: seed {seed_a.value}": samples[0:1], title: samples[1:2],
                             f"B: seed {seed_b.value}": samples[2:3]})
 
-    for control in (seed_a, seed_b, morph, direction, amount):
+    for control in (seed_a, seed_b, morph, direction, amount, code):
         control.observe(redraw, names="value")
     redraw()
-    return widgets.VBox([widgets.HBox([seed_a, seed_b]), morph, widgets.HBox([direction, amount]), image])
+    return widgets.VBox([widgets.HBox([seed_a, seed_b]), morph, widgets.HBox([direction, amount]), code, image])
 
 
 def _png(panels: dict[str, np.ndarray]) -> bytes:

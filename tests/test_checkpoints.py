@@ -22,9 +22,10 @@ from ganlab.training import SampleGrid
 IMAGES = np.random.default_rng(0).uniform(-1, 1, (96, 28, 28, 1)).astype("float32")
 
 
-def small_gan(width=8, seed=0, ema=0.9):
+def small_gan(width=8, seed=0, ema=0.9, categories=0):
     keras.utils.set_random_seed(seed)
-    gan = GAN(dcgan_generator(width=width), dcgan_discriminator(width=width), seed=seed, ema_decay=ema)
+    gan = GAN(dcgan_generator(latent_dim=100 + categories, width=width), dcgan_discriminator(width=width),
+              seed=seed, ema_decay=ema, latent_categories=categories)
     gan.compile()
     return gan
 
@@ -163,10 +164,10 @@ def test_sigkill_mid_run_then_resume_continues_from_the_last_epoch(tmp_path, mni
 
     # In-process: the restored weights are exactly the checkpoint's.
     config = json.loads((out / "config.json").read_text())
-    assert config["width"] == 8
-    gan = small_gan(ema=0.99)  # the quick profile's EMA decay
+    assert config["width"] == 8 and config["latent_categories"] == 10  # the dcgan profile's code
+    gan = small_gan(ema=0.99, categories=10)  # the quick profile's EMA decay
     assert Checkpoints(out / "checkpoints").restore(gan) == done
-    reference = dcgan_generator(width=8)
+    reference = dcgan_generator(latent_dim=110, width=8)
     reference.load_weights(latest / "generator.weights.h5")
     for a, b in zip(reference.get_weights(), gan.generator.get_weights()):
         np.testing.assert_array_equal(a, b)
@@ -219,3 +220,27 @@ def test_mixed_precision_state_round_trips_with_its_loss_scale(tmp_path):
     assert "dynamic_scale" in names
     for a, b in zip(first.g_optimizer.variables, second.g_optimizer.variables):
         np.testing.assert_array_equal(keras.ops.convert_to_numpy(a), keras.ops.convert_to_numpy(b))
+
+
+def test_a_gan_with_another_latent_code_is_refused(trained):
+    _, checkpoints, _ = trained
+    before = folder_bytes(checkpoints.directory)
+    keras.utils.set_random_seed(0)
+    # the same generator input length (100), but 90 Gaussian numbers and a code of 10
+    coded = GAN(dcgan_generator(width=8), dcgan_discriminator(width=8), ema_decay=0.9, latent_categories=10)
+    coded.compile()
+    assert coded.latent_dim == 100
+    with pytest.raises(InputError, match="latent_categories=0, not 10"):
+        Checkpoints(checkpoints.directory).restore(coded)
+    assert folder_bytes(checkpoints.directory) == before
+
+
+def test_a_checkpoint_from_before_the_latent_code_still_restores(trained):
+    gan, checkpoints, _ = trained
+    state_file = latest_checkpoint(checkpoints.directory) / "state.json"
+    state = json.loads(state_file.read_text())
+    del state["architecture"]["latent_categories"]  # as written before the code existed
+    state_file.write_text(json.dumps(state))
+    fresh = small_gan(seed=1)
+    assert Checkpoints(checkpoints.directory).restore(fresh) == 2
+    np.testing.assert_array_equal(fresh.generator.get_weights()[0], gan.generator.get_weights()[0])

@@ -126,3 +126,19 @@ def test_resume_with_another_width_is_refused(tmp_path, mnist_source):
     assert_one_line_error(ganlab("train", "dcgan", "--out", out, "--resume", "--width", "16"),
                           "--width 8, not 16")
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    # the dcgan profile's noise ends in a one-hot code: config.json records it, and `sample` draws it
+    import json
+
+    import keras
+
+    from ganlab.latent import seed_noise
+
+    config = json.loads((out / "config.json").read_text())
+    categories = config["latent_categories"]
+    assert categories == 10
+    target = tmp_path / "samples.npy"
+    assert ganlab("sample", out, "--n", "6", "--out", target, "--seed", "3").returncode == 0
+    generator = keras.saving.load_model(out / "generator.keras")
+    assert generator.inputs[0].shape[-1] == 100 + categories
+    expected = generator(seed_noise(3, 100 + categories, 6, categories=categories), training=False)
+    np.testing.assert_allclose(np.load(target), keras.ops.convert_to_numpy(expected), atol=1e-5)

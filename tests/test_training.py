@@ -154,3 +154,97 @@ def test_update_moving_average_warms_up_then_uses_decay():
     update_moving_average(average, model, 0.99, step=10_000)  # later: d = decay
     for avg, old, new in zip(average.get_weights(), before, target):
         np.testing.assert_allclose(avg, 0.99 * old + 0.01 * new, rtol=1e-5, atol=1e-6)
+
+
+# ------------------------------------------------------------------ a one-hot code in the noise
+
+
+def coded_gan(categories=3, gaussian=4):
+    keras.utils.set_random_seed(0)
+    generator = dense_generator(latent_dim=gaussian + categories, units=(8,))
+    return GAN(generator, dense_discriminator(units=(8,)), seed=0, latent_categories=categories)
+
+
+def test_latent_categories_end_the_noise_in_a_scaled_one_hot_code():
+    from ganlab.latent import CODE_SCALE
+
+    gan = coded_gan(categories=3)
+    noise = np.asarray(gan.sample_noise(600))
+    assert noise.shape == (600, 7) and gan.latent_dim == 7
+    code = noise[:, 4:]
+    assert np.all(np.sort(code, axis=1) == [0.0, 0.0, CODE_SCALE])  # exactly one category on per row
+    shares = np.bincount(code.argmax(axis=1), minlength=3) / 600
+    np.testing.assert_allclose(shares, 1 / 3, atol=0.07)  # drawn uniformly
+    assert abs(noise[:, :4].mean()) < 0.1 and abs(noise[:, :4].std() - 1.0) < 0.1  # the rest stays N(0, 1)
+    assert not np.array_equal(noise, np.asarray(gan.sample_noise(600)))  # fresh noise on every call
+
+
+def test_the_sample_grid_noise_has_the_code_too():
+    gan = coded_gan(categories=3)
+    gan.compile()
+    grid = SampleGrid(n=6, seed=5)
+    gan.fit(make_dataset(np.zeros((16, 28, 28, 1), "float32"), 8), epochs=1, verbose=0, callbacks=[grid])
+    from ganlab.latent import seed_noise
+
+    np.testing.assert_array_equal(grid.noise, seed_noise(5, 7, 6, categories=3))
+    np.testing.assert_array_equal(grid.noise, gan.fixed_noise(6, seed=5))
+    np.testing.assert_allclose(gan.generate(noise=grid.noise), grid.grids[-1], atol=1e-6)
+
+
+def test_without_categories_the_noise_is_plain_gaussian():
+    gan = coded_gan(categories=0)
+    assert gan.latent_categories == 0 and np.asarray(gan.sample_noise(5)).shape == (5, 4)
+    np.testing.assert_array_equal(gan.fixed_noise(3, seed=2),
+                                  np.random.default_rng(2).standard_normal((3, 4)).astype("float32"))
+
+
+@pytest.mark.parametrize("categories", [-1, 7, 2.5])
+def test_a_code_that_does_not_fit_the_generator_is_refused(categories):
+    generator = dense_generator(latent_dim=7, units=(8,))
+    with pytest.raises(InputError, match=r"latent_categories must be a whole number from 0 to 6"):
+        GAN(generator, dense_discriminator(units=(8,)), latent_categories=categories)
+
+
+# ------------------------------------------------------------------ reuse_fakes: one generator pass per step
+
+
+def one_step_with_fixed_noise(reuse_fakes: bool):
+    """One SGD step of a toy GAN whose noise is always the same batch; returns the GAN and the
+    generator's and discriminator's weights before the step."""
+    keras.utils.set_random_seed(0)
+    gan = GAN(toy_generator(), toy_discriminator(), reuse_fakes=reuse_fakes)
+    gan.compile(keras.optimizers.SGD(0.5), keras.optimizers.SGD(0.5))
+    noise = np.random.default_rng(0).standard_normal((16, 4)).astype("float32")
+    gan.sample_noise = lambda n: keras.ops.convert_to_tensor(noise)  # the same z for every draw
+    g_before, d_before = gan.generator.get_weights(), gan.discriminator.get_weights()
+    real = toy_data(16, mean=4.0, std=1.25, seed=1)
+    gan.fit(tf.data.Dataset.from_tensor_slices(real).batch(16), epochs=1, verbose=0)
+    return gan, g_before, d_before, noise
+
+
+def generator_step_through(discriminator_weights, g_before, noise):
+    """The generator's SGD(0.5) step on the non-saturating loss through D with the given weights."""
+    generator, discriminator = toy_generator(), toy_discriminator()
+    generator.set_weights(g_before)
+    discriminator.set_weights(discriminator_weights)
+    with tf.GradientTape() as tape:
+        logits = discriminator(generator(noise, training=True), training=True)
+        loss = keras.ops.mean(keras.ops.softplus(-logits))  # -log sigmoid(D(G(z)))
+    grads = tape.gradient(loss, generator.trainable_weights)
+    return [w.numpy() - 0.5 * g.numpy() for w, g in zip(generator.trainable_weights, grads)]
+
+
+def test_reuse_fakes_takes_the_generator_step_through_the_discriminator_before_its_update():
+    reused, g_before, d_before, noise = one_step_with_fixed_noise(reuse_fakes=True)
+    fresh, _, _, _ = one_step_with_fixed_noise(reuse_fakes=False)
+    for a, b in zip(reused.discriminator.get_weights(), fresh.discriminator.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)  # the same D update either way
+    expected_reused = generator_step_through(d_before, g_before, noise)
+    expected_fresh = generator_step_through(fresh.discriminator.get_weights(), g_before, noise)
+    for got, want in zip(reused.generator.trainable_weights, expected_reused):
+        np.testing.assert_allclose(got.numpy(), want, rtol=1e-4, atol=1e-5)
+    for got, want in zip(fresh.generator.trainable_weights, expected_fresh):
+        np.testing.assert_allclose(got.numpy(), want, rtol=1e-4, atol=1e-5)
+    difference = max(np.abs(a.numpy() - b.numpy()).max()
+                     for a, b in zip(reused.generator.trainable_weights, fresh.generator.trainable_weights))
+    assert difference > 1e-4  # the two steps really differ

@@ -139,9 +139,10 @@ def test_explorer_image_morphs_from_a_to_b_and_moves_along_a_direction(image_gen
 
 def test_latent_explorer_redraws_when_a_control_changes(image_generator):
     box = widgets.latent_explorer(image_generator, n_directions=3, seed=4)
-    (seed_a, seed_b), morph, (direction, amount), image = (
-        box.children[0].children, box.children[1], box.children[2].children, box.children[3])
+    (seed_a, seed_b), morph, (direction, amount), code, image = (
+        box.children[0].children, box.children[1], box.children[2].children, box.children[3], box.children[4])
     assert (seed_a.value, seed_b.value, morph.value, amount.value) == (4, 5, 0.0, 0.0)
+    assert code.layout.display == "none" and code.options == (("as the morph", None),)  # no code to set
     assert len(direction.options) == 3 and (amount.min, amount.max) == (-3.0, 3.0)
     first = image.value
     assert first[:8] == b"\x89PNG\r\n\x1a\n"
@@ -156,6 +157,85 @@ def test_latent_explorer_redraws_when_a_control_changes(image_generator):
     assert Image.open(io.BytesIO(image.value)).size == Image.open(io.BytesIO(first)).size
     with pytest.raises(InputError, match="latent_dim"):
         widgets.latent_explorer(object())
+
+
+# ------------------------------------------------------------------ a one-hot code in the noise
+
+CATEGORIES = 3
+
+
+@pytest.fixture(scope="module")
+def coded_gan(image_generator):
+    """A GAN whose noise (8,) is 5 Gaussian numbers and a one-hot code of 3 categories."""
+    discriminator = keras.Sequential([keras.Input((6, 6, 1)), keras.layers.Flatten(), keras.layers.Dense(1)])
+    return GAN(image_generator, discriminator, latent_categories=CATEGORIES)
+
+
+def test_seed_noise_with_categories_keeps_the_gaussian_part_and_adds_a_code():
+    noise = latent.seed_noise(7, LATENT_DIM, n=300, categories=CATEGORIES)
+    np.testing.assert_array_equal(noise[:, :5], latent.seed_noise(7, 5, n=300))
+    code = noise[:, 5:]
+    assert np.all(np.sort(code, axis=1) == [0.0, 0.0, latent.CODE_SCALE])
+    assert set(code.argmax(axis=1)) == {0, 1, 2}
+    np.testing.assert_array_equal(noise, latent.seed_noise(7, LATENT_DIM, n=300, categories=CATEGORIES))
+    with pytest.raises(InputError, match="from 0 to latent_dim - 1 = 7"):
+        latent.seed_noise(7, LATENT_DIM, categories=8)
+
+
+def test_with_category_swaps_only_the_code_and_leaves_the_input_alone():
+    noise = latent.seed_noise(1, LATENT_DIM, n=4, categories=CATEGORIES)
+    kept = noise.copy()
+    moved = latent.with_category(noise, 2, CATEGORIES)
+    np.testing.assert_array_equal(noise, kept)
+    np.testing.assert_array_equal(moved[:, :5], noise[:, :5])
+    np.testing.assert_array_equal(moved[:, 5:], np.tile([0.0, 0.0, latent.CODE_SCALE], (4, 1)))
+    per_row = latent.with_category(noise, [0, 1, 2, 0], CATEGORIES)
+    assert per_row[:, 5:].argmax(axis=1).tolist() == [0, 1, 2, 0]
+    with pytest.raises(InputError, match="from 0 to 2"):
+        latent.with_category(noise, 3, CATEGORIES)
+    with pytest.raises(InputError, match="no code"):
+        latent.with_category(noise, 0, 0)
+
+
+def test_slerp_follows_the_sphere_with_the_gaussian_part_and_moves_the_code_straight():
+    z0, z1 = latent.seed_noise(1, 64, categories=4)[0], latent.seed_noise(2, 64, categories=4)[0]
+    path = latent.slerp(z0, z1, n=5, categories=4)
+    np.testing.assert_allclose(path[:, :60], latent.slerp(z0[:60], z1[:60], n=5), atol=1e-6)
+    np.testing.assert_allclose(path[:, 60:], latent.lerp(z0[60:], z1[60:], n=5), atol=1e-6)
+    np.testing.assert_array_equal(path[[0, -1]], [z0, z1])
+
+
+def test_directions_leave_the_code_alone():
+    d = latent.latent_directions(LATENT_DIM, 5, seed=1, categories=CATEGORIES)
+    assert d.shape == (5, LATENT_DIM) and not d[:, 5:].any()
+    np.testing.assert_allclose(d @ d.T, np.eye(5), atol=1e-6)
+    with pytest.raises(InputError, match="At most 5 directions"):
+        latent.latent_directions(LATENT_DIM, 6, categories=CATEGORIES)
+
+
+def test_interpolate_reads_the_code_length_from_the_gan(coded_gan, image_generator):
+    z0, z1 = coded_gan.fixed_noise(2, seed=4)
+    expected = image_generator(latent.slerp(z0, z1, n=5, categories=CATEGORIES)).numpy()
+    np.testing.assert_allclose(latent.interpolate(coded_gan, z0, z1, n=5), expected, atol=1e-6)
+    plain = latent.interpolate(image_generator, z0, z1, n=5)  # a bare generator cannot tell: no code
+    assert np.abs(plain[2] - expected[2]).max() > 1e-4
+
+
+def test_explorer_sets_the_current_code_and_keeps_its_gaussian_part(coded_gan, image_generator):
+    directions = latent.latent_directions(LATENT_DIM, 2, categories=CATEGORIES)
+    z_a = latent.seed_noise(3, LATENT_DIM, categories=CATEGORIES)[0]
+    a, current, _ = widgets.explorer_image(coded_gan, 3, 5, 0.0, 0, 0.0, directions, category=1)
+    np.testing.assert_allclose(a, image_generator(z_a[None]).numpy()[0], atol=1e-6)  # seed A keeps its own code
+    recoded = latent.with_category(z_a, 1, CATEGORIES)
+    np.testing.assert_allclose(current, image_generator(recoded[None]).numpy()[0], atol=1e-6)
+    box = widgets.latent_explorer(coded_gan, n_directions=2)
+    code, image = box.children[3], box.children[4]
+    assert code.layout.display == "" and [v for _, v in code.options] == [None, 0, 1, 2]
+    first = image.value
+    code.value = (z_a[5:].argmax() + 1) % CATEGORIES  # another category than seed A's
+    assert image.value != first
+    code.value = None
+    assert image.value == first
 
 
 # ------------------------------------------------------------------ animate_grids
