@@ -23,8 +23,12 @@ Variants:
                      ganlab.GAN's latent_categories (default: the profile's; 0: Gaussian
                      noise only), so the generator can jump between digits instead of
                      blending them where the latent space passes from one digit to the next
+  --info W          InfoGAN's mutual-information term with weight W (needs a code and the
+                     one-pass step): a small head on the discriminator's features learns to
+                     tell the code back from each generated image, and the generator is
+                     rewarded when it can, so each category draws something distinct
   --latent-dim N, --learning-rate LR, --batch-size N
-  dcgan: --g-width N, --d-width N;  dense: --g-units A,B,C, --d-units A,B
+  dcgan: --g-width N, --d-width N, --d-no-batch-norm;  dense: --g-units A,B,C, --d-units A,B
 """
 
 from __future__ import annotations
@@ -58,9 +62,17 @@ def translate(images, pixels: int):
 class VariantGAN(ganlab.GAN):
     """ganlab's GAN with the variants above, and one moving average per decay in DECAYS."""
 
-    def __init__(self, generator, discriminator, simultaneous: bool, translate_pixels: int, categories: int):
+    def __init__(self, generator, discriminator, simultaneous: bool, translate_pixels: int, categories: int,
+                 info_weight: float = 0.0):
         super().__init__(generator, discriminator, seed=0, latent_categories=categories, reuse_fakes=simultaneous)
         self.translate_pixels = translate_pixels
+        self.info_weight = info_weight
+        if info_weight:  # the code's recogniser: one Dense layer on the discriminator's last features
+            self.d_features = keras.Model(discriminator.inputs, discriminator.layers[-2].output)
+            self.d_last = discriminator.layers[-1]
+            self.q_head = keras.layers.Dense(categories, name="q_head")
+            self.q_head.build(self.d_features.outputs[0].shape)
+            self.q_optimizer = ganlab.training.default_optimizer(2e-4)
         self.averages = {}
         for decay in DECAYS:
             average = keras.models.clone_model(generator)
@@ -75,6 +87,8 @@ class VariantGAN(ganlab.GAN):
     def train_step(self, data):
         real = data[0] if isinstance(data, (tuple, list)) else data
         batch_size = ops.shape(real)[0]
+        if self.info_weight:
+            return self._info_step(real, batch_size)
         with tf.GradientTape(persistent=True) as tape:
             fake = self.generator(self.sample_noise(batch_size), training=True)
             real_out, fake_out = self.judge(real), self.judge(fake)
@@ -87,6 +101,28 @@ class VariantGAN(ganlab.GAN):
                 g_loss = self.gan_loss.generator(self.judge(self.generator(self.sample_noise(batch_size),
                                                                              training=True)))
         self._apply(tape, g_loss, self.generator, self.g_optimizer)
+        self._update_averages()
+        self._update_trackers(d_loss, g_loss, real_out, fake_out)
+        return {name: tracker.result() for name, tracker in self.trackers.items()}
+
+    def _info_step(self, real, batch_size):
+        """The one-pass step plus InfoGAN's term: D and the head learn to read the code, G to show it."""
+        noise = self.sample_noise(batch_size)
+        codes = ops.argmax(noise[:, -self.latent_categories:], axis=1)
+        with tf.GradientTape(persistent=True) as tape:
+            fake = self.generator(noise, training=True)
+            real_out = self.judge(real)
+            features = self.d_features(translate(fake, self.translate_pixels) if self.translate_pixels else fake,
+                                       training=True)
+            fake_out = self.d_last(features)
+            info = ops.mean(keras.losses.sparse_categorical_crossentropy(codes, self.q_head(features),
+                                                                         from_logits=True))
+            d_loss = self.gan_loss.discriminator(real_out, fake_out)
+            g_loss = self.gan_loss.generator(fake_out)
+            d_total, g_total = d_loss + self.info_weight * info, g_loss + self.info_weight * info
+        self._apply(tape, d_total, self.discriminator, self.d_optimizer)
+        self._apply(tape, d_total, self.q_head, self.q_optimizer)
+        self._apply(tape, g_total, self.generator, self.g_optimizer)
         self._update_averages()
         self._update_trackers(d_loss, g_loss, real_out, fake_out)
         return {name: tracker.result() for name, tracker in self.trackers.items()}
@@ -112,8 +148,12 @@ def build_models(args, p):
         g_kwargs = {"units": args.g_units} if args.g_units else {}
         d_kwargs = {"units": args.d_units} if args.d_units else {}
         return dense_generator(latent_dim=latent_dim, **g_kwargs), dense_discriminator(**d_kwargs)
-    return (dcgan_generator(latent_dim=latent_dim, width=args.g_width or p.width),
-            dcgan_discriminator(width=args.d_width or p.width))
+    discriminator = dcgan_discriminator(width=args.d_width or p.width)
+    if args.d_no_batch_norm:  # the same layers with the batch norm left out
+        layers = [layer for layer in discriminator.layers[1:] if not isinstance(layer, keras.layers.BatchNormalization)]
+        discriminator = keras.Sequential([keras.Input(discriminator.inputs[0].shape[1:])] +
+                                         [type(layer).from_config(layer.get_config()) for layer in layers])
+    return dcgan_generator(latent_dim=latent_dim, width=args.g_width or p.width), discriminator
 
 
 def main() -> None:
@@ -124,18 +164,20 @@ def main() -> None:
     parser.add_argument("--simultaneous", action=argparse.BooleanOptionalAction)
     parser.add_argument("--translate", type=int, default=0, metavar="PX")
     parser.add_argument("--loss", default="non_saturating")
+    parser.add_argument("--info", type=float, default=0.0, metavar="W")
     parser.add_argument("--latent-dim", type=int, default=100)
     parser.add_argument("--categories", type=int, metavar="K")
     parser.add_argument("--learning-rate", type=float)
     parser.add_argument("--batch-size", type=int)
     parser.add_argument("--g-width", type=int)
     parser.add_argument("--d-width", type=int)
+    parser.add_argument("--d-no-batch-norm", action="store_true")
     parser.add_argument("--g-units", type=units)
     parser.add_argument("--d-units", type=units)
     args = parser.parse_args()
     if args.seconds <= 0 or args.eval_every <= 0 or args.translate < 0 or (args.categories or 0) < 0:
         parser.error("--seconds and --eval-every must be positive, --translate and --categories 0 or more.")
-    if args.model == "dense" and (args.g_width or args.d_width):
+    if args.model == "dense" and (args.g_width or args.d_width or args.d_no_batch_norm):
         parser.error("--g-width/--d-width are for dcgan; the dense GAN takes --g-units/--d-units.")
     if args.model == "dcgan" and (args.g_units or args.d_units):
         parser.error("--g-units/--d-units are for dense; the DCGAN takes --g-width/--d-width.")
@@ -149,11 +191,13 @@ def main() -> None:
         args.categories = p.latent_categories
     if args.simultaneous is None:
         args.simultaneous = p.reuse_fakes
+    if args.info and not (args.categories and args.simultaneous):
+        parser.error("--info needs a code (--categories K >= 1) and the one-pass step (--simultaneous).")
     classifier = mnist_classifier(epochs=p.classifier_epochs)
     images = ganlab.load_mnist(n=p.n_images)[0]
 
     keras.utils.set_random_seed(0)
-    gan = VariantGAN(*build_models(args, p), args.simultaneous, args.translate, args.categories)
+    gan = VariantGAN(*build_models(args, p), args.simultaneous, args.translate, args.categories, args.info)
     gan.compile(default_optimizer(learning_rate), default_optimizer(learning_rate), loss=args.loss)
     dataset = ganlab.make_dataset(images, batch_size, seed=0).repeat()
     noise = gan.fixed_noise(1000, seed=1)  # the same 1,000 noise vectors every run

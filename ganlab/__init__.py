@@ -7,7 +7,7 @@ Each module holds one idea, introduced in one notebook:
 - ``ganlab.models``    toy MLPs, the dense MNIST GAN, DCGAN                 (01, 02, 03)
 - ``ganlab.training``  the GAN keras.Model, callbacks                       (01, 02, 03)
 - ``ganlab.metrics``   toy moments, the MNIST-classifier check              (01, 02)
-- ``ganlab.latent``    lerp/slerp, fixed seeds, latent directions           (03)
+- ``ganlab.latent``    lerp/slerp, fixed seeds, one-hot codes, truncation   (03)
 - ``ganlab.viz``       image grids, curves, densities, animations           (01, 02, 03)
 - ``ganlab.widgets``   sliders over training snapshots, latent explorer     (01, 02, 03)
 - ``ganlab.profiles``  every notebook's sizes, per run profile              (all)

@@ -11,7 +11,7 @@ a kill at any moment leaves the previous checkpoint intact and loadable. Each fi
 SHA-256 is recorded and checked on load.
 
 >>> checkpoints = Checkpoints("runs/dcgan", sample_grid=grids)       # doctest: +SKIP
->>> start = checkpoints.restore(gan)    # 0 in a new folder, else the epochs already done
+>>> start = checkpoints.restore(gan)    # 0 in a new folder, else the epochs done   # doctest: +SKIP
 >>> gan.fit(dataset, epochs=20, initial_epoch=start, callbacks=[grids, checkpoints])  # doctest: +SKIP
 """
 

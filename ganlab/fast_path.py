@@ -16,7 +16,7 @@ Override with arguments or the environment variables ``GANLAB_XLA``,
 ``GANLAB_MIXED_PRECISION`` (``0``/``1``) and ``GANLAB_STEPS_PER_EXECUTION``.
 
 >>> path = choose_fast_path()                       # doctest: +SKIP
->>> path.apply()                                    # set the dtype policy before building models
+>>> path.apply()          # sets the dtype policy, so before building models   # doctest: +SKIP
 >>> gan.compile(path.optimizer(), path.optimizer(), **path.compile_kwargs())  # doctest: +SKIP
 """
 

@@ -105,3 +105,22 @@ def test_ci_runs_the_readme_test_command():
 def test_no_dataset_files_in_the_repository():
     tracked = [p for p in ROOT.rglob("*") if ".venv" not in p.parts and ".git" not in p.parts]
     assert not [p for p in tracked if p.suffix in (".gz", ".npz") or p.name.endswith("-ubyte")]
+
+
+def ganlab_modules() -> list[str]:
+    import pkgutil
+
+    import ganlab
+
+    names = [m.name for m in pkgutil.walk_packages(ganlab.__path__, "ganlab.")]
+    return [name for name in names if not name.endswith("__main__")]  # __main__ runs the CLI
+
+
+@pytest.mark.parametrize("module", ganlab_modules())
+def test_docstring_examples_run(module):
+    """Every `>>>` example in ganlab's docstrings gives what it shows (or is marked +SKIP)."""
+    import doctest
+    import importlib
+
+    flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+    assert doctest.testmod(importlib.import_module(module), optionflags=flags).failed == 0

@@ -205,6 +205,19 @@ def test_slerp_follows_the_sphere_with_the_gaussian_part_and_moves_the_code_stra
     np.testing.assert_array_equal(path[[0, -1]], [z0, z1])
 
 
+def test_truncate_pulls_only_the_gaussian_part_towards_zero():
+    noise = latent.seed_noise(4, LATENT_DIM, n=50, categories=CATEGORIES)
+    kept = noise.copy()
+    half = latent.truncate(noise, 0.5, CATEGORIES)
+    np.testing.assert_array_equal(noise, kept)  # the caller's noise is left alone
+    np.testing.assert_allclose(half[:, :5], 0.5 * noise[:, :5])
+    np.testing.assert_array_equal(half[:, 5:], noise[:, 5:])
+    np.testing.assert_array_equal(latent.truncate(noise, 1.0, CATEGORIES), noise)
+    for psi in (0.0, 1.5, -0.5):
+        with pytest.raises(InputError, match=r"psi must be in \(0, 1\]"):
+            latent.truncate(noise, psi, CATEGORIES)
+
+
 def test_directions_leave_the_code_alone():
     d = latent.latent_directions(LATENT_DIM, 5, seed=1, categories=CATEGORIES)
     assert d.shape == (5, LATENT_DIM) and not d[:, 5:].any()
