@@ -14,7 +14,8 @@ ganlab: ``dcgan_generator``/``dcgan_discriminator`` with the profile's width, ba
 size, one-hot code (latent_categories) and one-pass step (reuse_fakes), ``GAN.fit`` on the fast path ``choose_fast_path()`` picks for this device (XLA,
 mixed precision, steps per execution).
 
---mode speed: images/s (real images consumed per second) after a warm-up.
+--mode speed: images/s (real images consumed per second) after a warm-up, the recipes
+taking turns; with the profile's one-pass step, also ganlab's DCGAN without it.
 --mode quality: trains each for --seconds (clock covers training only) and prints
 the share of 1,000 samples that ganlab.metrics.mnist_classifier names as a digit
 with p >= 0.9 every --eval-every seconds, and the time each first reaches --target;
@@ -111,11 +112,13 @@ class TutorialRecipe:
 class GanlabRecipe:
     """ganlab's DCGAN on the fast path chosen for this device."""
 
-    def __init__(self, images: np.ndarray, profile: str):
+    def __init__(self, images: np.ndarray, profile: str, reuse_fakes: bool | None = None):
         from ganlab.fast_path import choose_fast_path
         from ganlab.models import dcgan_discriminator, dcgan_generator
 
         self.p = ganlab.params("dcgan", profile)
+        if reuse_fakes is not None:
+            self.p.reuse_fakes = reuse_fakes
         self.path = choose_fast_path().apply()
         self.batch_size = self.p.batch_size
         self.gan = ganlab.GAN(dcgan_generator(latent_dim=NOISE_DIM + self.p.latent_categories, width=self.p.width),
@@ -145,18 +148,25 @@ class GanlabRecipe:
 # ---------------------------------------------------------------------- modes
 
 
-def speed(recipes: dict, seconds: float) -> None:
-    rates = {}
-    for name, recipe in recipes.items():
+def speed(recipes: dict, seconds: float, rounds: int = 2) -> None:
+    """Images/s of each recipe; they take turns (``rounds`` times) so a drifting machine speed
+    affects them alike."""
+    seen, took = dict.fromkeys(recipes, 0), dict.fromkeys(recipes, 0.0)
+    for recipe in recipes.values():
         recipe.train_for(min(10.0, seconds / 3))  # warm-up: tracing, XLA compilation, autotuning
-        seen, took = recipe.train_for(seconds)
-        rates[name] = seen / took
-        print(f"  {name}: {seen:,} images in {took:.1f} s", flush=True)
-    print(f"\n{'recipe':<44} {'batch':>6} {'images/s':>10} {'60k-image epoch':>16}")
+    for _ in range(rounds):
+        for name, recipe in recipes.items():
+            more, time_taken = recipe.train_for(seconds / rounds)
+            seen[name], took[name] = seen[name] + more, took[name] + time_taken
+            print(f"  {name}: {more:,} images in {time_taken:.1f} s", flush=True)
+    rates = {name: seen[name] / took[name] for name in recipes}
+    print(f"\n{'recipe':<52} {'batch':>6} {'images/s':>10} {'60k-image epoch':>16}")
     for name, recipe in recipes.items():
-        print(f"{name:<44} {recipe.batch_size:>6} {rates[name]:>10,.0f} {60000 / rates[name]:>14.1f} s")
-    names = list(recipes)
-    print(f"\nratio {names[0]} / {names[1]}: {rates[names[0]] / rates[names[1]]:.2f}x")
+        print(f"{name:<52} {recipe.batch_size:>6} {rates[name]:>10,.0f} {60000 / rates[name]:>14.1f} s")
+    tutorial = next(name for name, recipe in recipes.items() if isinstance(recipe, TutorialRecipe))
+    for name in recipes:
+        if name != tutorial:
+            print(f"ratio {name} / {tutorial}: {rates[name] / rates[tutorial]:.2f}x")
 
 
 def quality(recipes: dict, seconds: float, every: float, target: float, classifier_epochs: int) -> None:
@@ -216,6 +226,8 @@ def main() -> None:
     recipes = {f"ganlab DCGAN (width {ganlab_recipe.p.width})": ganlab_recipe}
     if not args.ganlab_only:
         recipes["TensorFlow tutorial recipe"] = TutorialRecipe(images)
+    if args.mode == "speed" and ganlab_recipe.p.reuse_fakes:  # what the one-pass step is worth
+        recipes["ganlab DCGAN, fresh noise for G (reuse_fakes=False)"] = GanlabRecipe(images, profile, reuse_fakes=False)
     print(f"device: {ganlab_recipe.path.device}; {len(images):,} MNIST images; profile {profile}")
     print(f"ganlab fast path: {ganlab_recipe.path.describe()}", flush=True)
     if args.mode == "speed":

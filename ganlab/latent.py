@@ -184,11 +184,12 @@ def with_category(noise, category, categories: int) -> np.ndarray:
 def truncate(noise, psi: float, categories: int = 0) -> np.ndarray:
     """``noise`` with its Gaussian part pulled towards 0 by the factor ``psi`` (the code is kept).
 
-    The truncation trick: noise near the centre of the Gaussian cloud, where the generator
-    saw the most training noise, gives more typical, cleaner samples, and less varied ones.
-    ``psi`` = 1 is the generator's own distribution; smaller trades variety for fidelity
-    (z is scaled as w is in StyleGAN, w = mean + psi (w - mean), Karras et al., 2019; BigGAN
-    redraws large values instead, Brock et al., 2019).
+    The truncation trick: a shorter Gaussian part moves each sample towards the generator's
+    most typical image for its code. Such short vectors almost never occur in training, yet
+    in practice they give cleaner, more typical and less varied samples. ``psi`` = 1 is the
+    generator's own distribution; smaller trades variety for fidelity (z is scaled as w is in
+    StyleGAN, w = mean + psi (w - mean), Karras et al., 2019; BigGAN redraws large values
+    instead, Brock et al., 2019).
 
     Examples
     --------
