@@ -28,7 +28,9 @@ Variants:
                      tell the code back from each generated image, and the generator is
                      rewarded when it can, so each category draws something distinct
   --latent-dim N, --learning-rate LR, --batch-size N
-  dcgan: --g-width N, --d-width N, --d-no-batch-norm;  dense: --g-units A,B,C, --d-units A,B
+  dcgan: --g-width N, --d-width N, --d-no-batch-norm
+  dense: --g-units A,B,C, --d-units A,B, --d-dropout R (dropout after each of the
+         discriminator's hidden layers; default 0, as in dense_discriminator)
 """
 
 from __future__ import annotations
@@ -147,6 +149,7 @@ def build_models(args, p):
     if args.model == "dense":
         g_kwargs = {"units": args.g_units} if args.g_units else {}
         d_kwargs = {"units": args.d_units} if args.d_units else {}
+        d_kwargs["dropout"] = args.d_dropout
         return dense_generator(latent_dim=latent_dim, **g_kwargs), dense_discriminator(**d_kwargs)
     discriminator = dcgan_discriminator(width=args.d_width or p.width)
     if args.d_no_batch_norm:  # the same layers with the batch norm left out
@@ -174,13 +177,16 @@ def main() -> None:
     parser.add_argument("--d-no-batch-norm", action="store_true")
     parser.add_argument("--g-units", type=units)
     parser.add_argument("--d-units", type=units)
+    parser.add_argument("--d-dropout", type=float, default=0.0, metavar="R")
     args = parser.parse_args()
     if args.seconds <= 0 or args.eval_every <= 0 or args.translate < 0 or (args.categories or 0) < 0:
         parser.error("--seconds and --eval-every must be positive, --translate and --categories 0 or more.")
+    if not 0.0 <= args.d_dropout < 1.0:
+        parser.error(f"--d-dropout is a rate from 0 up to (not including) 1, not {args.d_dropout}.")
     if args.model == "dense" and (args.g_width or args.d_width or args.d_no_batch_norm):
         parser.error("--g-width/--d-width are for dcgan; the dense GAN takes --g-units/--d-units.")
-    if args.model == "dcgan" and (args.g_units or args.d_units):
-        parser.error("--g-units/--d-units are for dense; the DCGAN takes --g-width/--d-width.")
+    if args.model == "dcgan" and (args.g_units or args.d_units or args.d_dropout):
+        parser.error("--g-units/--d-units/--d-dropout are for dense; the DCGAN takes --g-width/--d-width.")
 
     from ganlab.metrics import mnist_classifier, recognisable_fraction
     from ganlab.training import default_optimizer

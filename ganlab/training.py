@@ -61,7 +61,7 @@ class GAN(keras.Model):
         discrete code lets the generator jump from one to the next instead of passing
         through blends that are no digit (InfoGAN's categorical code, Chen et al., 2016,
         without its mutual-information term). No labels are used. Introduced in
-        notebooks/03_dcgan.ipynb.
+        notebooks/02_dense_mnist_gan.ipynb.
     reuse_fakes : if True, the generator's update reuses the batch generated for the
         discriminator's, and its gradient comes through the discriminator as it was
         before its update (the TensorFlow DCGAN tutorial's step). One generator pass and

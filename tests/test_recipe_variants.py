@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "recipe_variants.py"
 
@@ -40,9 +41,13 @@ def test_without_categories_the_fixed_noise_is_that_of_earlier_runs():
     np.testing.assert_array_equal(gan.fixed_noise(10, seed=1), expected)  # rows in docs/ stay comparable
 
 
-def test_a_negative_number_of_categories_is_refused_in_one_line():
-    result = subprocess.run([sys.executable, str(SCRIPT), "dense", "--categories", "-1"],
+@pytest.mark.parametrize("arguments, message", [
+    (["--categories", "-1"], "--categories 0 or more"),
+    (["--d-dropout", "1.5"], "--d-dropout is a rate"),
+])
+def test_bad_arguments_are_refused_in_one_line(arguments, message):
+    result = subprocess.run([sys.executable, str(SCRIPT), "dense", *arguments],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 2
-    assert "--categories 0 or more" in result.stderr
+    assert message in result.stderr
     assert "Traceback" not in result.stderr

@@ -38,9 +38,15 @@ def dense_generator(
 def dense_discriminator(
     image_shape: tuple[int, int, int] = IMAGE_SHAPE,
     units: Sequence[int] = (512, 256),
-    dropout: float = 0.3,
+    dropout: float = 0.0,
 ) -> keras.Model:
-    """Image -> one logit (>0 means "real"). LeakyReLU 0.2, no sigmoid at the end."""
+    """Image -> one logit (>0 means "real"). LeakyReLU 0.2, no sigmoid at the end.
+
+    ``dropout`` (after each hidden layer) is off by default. Many MLP GAN examples use 0.3
+    to slow the discriminator down; on 2 CPU cores it cost the cpu profile's samples about
+    20 points of recognisable digits after 3 minutes (docs/benchmarks.md). Raise it if D
+    wins (D(x) -> 1, D(G(z)) -> 0).
+    """
     units = check_units(units, "dense_discriminator")
     image = keras.Input(image_shape, name="image")
     x = layers.Flatten()(image)
