@@ -1,3 +1,4 @@
+import keras
 import numpy as np
 import pytest
 
@@ -22,6 +23,17 @@ def test_dense_discriminator_outputs_one_logit():
     assert out.shape == (3, 1)
     assert d.count_params() == 784 * 64 + 64 + 64 + 1
     assert d.layers[-1].activation.__name__ == "linear"  # logits, no sigmoid
+
+
+def test_dense_discriminator_has_dropout_only_when_asked():
+    """No dropout by default (it cost the cpu profile about 20 points of recognisable digits);
+    with dropout=0.3 it is active in training and off at inference."""
+    assert not any(isinstance(layer, keras.layers.Dropout) for layer in dense_discriminator(units=(64,)).layers)
+    d = dense_discriminator(units=(64,), dropout=0.3)
+    assert sum(isinstance(layer, keras.layers.Dropout) for layer in d.layers) == 1
+    x = np.random.default_rng(0).uniform(-1, 1, (8, 28, 28, 1)).astype("float32")
+    np.testing.assert_array_equal(np.asarray(d(x, training=False)), np.asarray(d(x, training=False)))
+    assert not np.allclose(np.asarray(d(x, training=True)), np.asarray(d(x, training=False)))
 
 
 def test_sizes_are_configurable():
