@@ -42,6 +42,8 @@ def main() -> None:
         parser.error(f"--categories must be 0 or more, not {args.categories}.")
     if not 0.0 <= args.d_dropout < 1.0:
         parser.error(f"--d-dropout is a rate from 0 up to (not including) 1, not {args.d_dropout}.")
+    if args.ema_decay is not None and not 0.0 < args.ema_decay < 1.0:
+        parser.error(f"--ema-decay must be between 0 and 1 (e.g. 0.999), not {args.ema_decay}.")
 
     from ganlab.metrics import mnist_classifier, not_digits, recognisable_fraction, shifted
     from ganlab.models import dense_discriminator, dense_generator
@@ -53,8 +55,6 @@ def main() -> None:
     if args.categories is not None:
         p.latent_categories = args.categories
     if args.ema_decay is not None:
-        if not 0.0 < args.ema_decay < 1.0:
-            parser.error(f"--ema-decay must be between 0 and 1 (e.g. 0.999), not {args.ema_decay}.")
         p.ema_decay = args.ema_decay
     clf = mnist_classifier(epochs=p.classifier_epochs)
     images, _ = ganlab.load_mnist()
