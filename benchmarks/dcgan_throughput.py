@@ -10,7 +10,7 @@ LeakyReLU 0.3) and discriminator (5x5 convolutions 64-128, dropout 0.3), batch 2
 Adam(1e-4) for both, noise batches of 256 whatever the real batch, and a plain
 ``tf.function`` train step over ``Dataset.shuffle(60000).batch(256)``.
 
-ganlab: ``dcgan_generator``/``dcgan_discriminator`` with the profile's width, batch
+ganlab: ``dcgan_generator``/``dcgan_discriminator`` (its hidden layer: --d-hidden) with the profile's width, batch
 size, one-hot code (latent_categories) and one-pass step (reuse_fakes), ``GAN.fit`` on the fast path ``choose_fast_path()`` picks for this device (XLA,
 mixed precision, steps per execution).
 
@@ -34,6 +34,8 @@ import ganlab  # noqa: F401  (sets the Keras backend before keras loads)
 import keras
 import tensorflow as tf
 from keras import layers
+
+from ganlab.models.dcgan import HIDDEN_UNITS  # the discriminator's default hidden layer
 
 NOISE_DIM = 100
 TRUNCATIONS = (1.0, 0.8, 0.6, 0.4)  # quality mode: ganlab's samples at these truncation psi
@@ -112,7 +114,8 @@ class TutorialRecipe:
 class GanlabRecipe:
     """ganlab's DCGAN on the fast path chosen for this device."""
 
-    def __init__(self, images: np.ndarray, profile: str, reuse_fakes: bool | None = None):
+    def __init__(self, images: np.ndarray, profile: str, reuse_fakes: bool | None = None,
+                 d_hidden: int = HIDDEN_UNITS, seed: int = 0):
         from ganlab.fast_path import choose_fast_path
         from ganlab.models import dcgan_discriminator, dcgan_generator
 
@@ -121,13 +124,15 @@ class GanlabRecipe:
             self.p.reuse_fakes = reuse_fakes
         self.path = choose_fast_path().apply()
         self.batch_size = self.p.batch_size
+        keras.utils.set_random_seed(seed)
         self.gan = ganlab.GAN(dcgan_generator(latent_dim=NOISE_DIM + self.p.latent_categories, width=self.p.width),
-                              dcgan_discriminator(width=self.p.width), seed=0, ema_decay=self.p.ema_decay,
+                              dcgan_discriminator(width=self.p.width, hidden_units=d_hidden), seed=seed,
+                              ema_decay=self.p.ema_decay,
                               latent_categories=self.p.latent_categories, reuse_fakes=self.p.reuse_fakes)
         self.gan.compile(self.path.optimizer(self.p.learning_rate), self.path.optimizer(self.p.learning_rate),
                          **self.path.compile_kwargs())
         self.steps_per_epoch = len(images) // self.batch_size
-        self.dataset = ganlab.make_dataset(images, self.batch_size, seed=0, drop_remainder=True).repeat()
+        self.dataset = ganlab.make_dataset(images, self.batch_size, seed=seed, drop_remainder=True).repeat()
         keras.config.set_dtype_policy("float32")  # the tutorial's models (built later) stay float32
 
     def train_for(self, seconds: float) -> tuple[int, float]:
@@ -214,20 +219,27 @@ def main() -> None:
     parser.add_argument("--target", type=float, default=0.8, help="quality mode: share recognised to reach")
     parser.add_argument("--ganlab-only", action="store_true",
                         help="leave the tutorial's recipe out (e.g. for a long quality run of ganlab's alone)")
+    parser.add_argument("--d-hidden", type=int, default=HIDDEN_UNITS,
+                        help=f"units of ganlab's discriminator's hidden Dense layer (default {HIDDEN_UNITS}; "
+                             "0: none, as in the DCGAN paper)")
+    parser.add_argument("--seed", type=int, default=0, help="seed for ganlab's weights, noise and image order")
     args = parser.parse_args()
     if args.seconds <= 0 or args.eval_every <= 0 or not 0 < args.target <= 1:
         parser.error("--seconds and --eval-every must be positive and --target in (0, 1].")
+    if args.d_hidden < 0:
+        parser.error(f"--d-hidden must be 0 (no hidden layer) or a positive number of units, not {args.d_hidden}.")
     if args.ganlab_only and args.mode == "speed":
         parser.error("--ganlab-only is for --mode quality: speed mode compares the two recipes.")
 
     profile = args.profile or ganlab.active_profile()
     images, _ = ganlab.load_mnist()
-    ganlab_recipe = GanlabRecipe(images, profile)
-    recipes = {f"ganlab DCGAN (width {ganlab_recipe.p.width})": ganlab_recipe}
+    ganlab_recipe = GanlabRecipe(images, profile, d_hidden=args.d_hidden, seed=args.seed)
+    recipes = {f"ganlab DCGAN (width {ganlab_recipe.p.width}, D hidden {args.d_hidden})": ganlab_recipe}
     if not args.ganlab_only:
         recipes["TensorFlow tutorial recipe"] = TutorialRecipe(images)
     if args.mode == "speed" and ganlab_recipe.p.reuse_fakes:  # what the one-pass step is worth
-        recipes["ganlab DCGAN, fresh noise for G (reuse_fakes=False)"] = GanlabRecipe(images, profile, reuse_fakes=False)
+        recipes["ganlab DCGAN, fresh noise for G (reuse_fakes=False)"] = GanlabRecipe(
+            images, profile, reuse_fakes=False, d_hidden=args.d_hidden, seed=args.seed)
     print(f"device: {ganlab_recipe.path.device}; {len(images):,} MNIST images; profile {profile}")
     print(f"ganlab fast path: {ganlab_recipe.path.describe()}", flush=True)
     if args.mode == "speed":

@@ -28,7 +28,8 @@ Variants:
                      tell the code back from each generated image, and the generator is
                      rewarded when it can, so each category draws something distinct
   --latent-dim N, --learning-rate LR, --batch-size N
-  dcgan: --g-width N, --d-width N, --d-no-batch-norm
+  dcgan: --g-width N, --d-width N, --d-no-batch-norm, --d-hidden N (units of the
+         discriminator's hidden Dense layer; default as in dcgan_discriminator, 0: none)
   dense: --g-units A,B,C, --d-units A,B, --d-dropout R (dropout after each of the
          discriminator's hidden layers; default 0, as in dense_discriminator)
 """
@@ -151,7 +152,8 @@ def build_models(args, p):
         d_kwargs = {"units": args.d_units} if args.d_units else {}
         d_kwargs["dropout"] = args.d_dropout
         return dense_generator(latent_dim=latent_dim, **g_kwargs), dense_discriminator(**d_kwargs)
-    discriminator = dcgan_discriminator(width=args.d_width or p.width)
+    d_kwargs = {} if args.d_hidden is None else {"hidden_units": args.d_hidden}
+    discriminator = dcgan_discriminator(width=args.d_width or p.width, **d_kwargs)
     if args.d_no_batch_norm:  # the same layers with the batch norm left out
         layers = [layer for layer in discriminator.layers[1:] if not isinstance(layer, keras.layers.BatchNormalization)]
         discriminator = keras.Sequential([keras.Input(discriminator.inputs[0].shape[1:])] +
@@ -178,13 +180,16 @@ def main() -> None:
     parser.add_argument("--g-units", type=units)
     parser.add_argument("--d-units", type=units)
     parser.add_argument("--d-dropout", type=float, default=0.0, metavar="R")
+    parser.add_argument("--d-hidden", type=int, metavar="N")
     args = parser.parse_args()
     if args.seconds <= 0 or args.eval_every <= 0 or args.translate < 0 or (args.categories or 0) < 0:
         parser.error("--seconds and --eval-every must be positive, --translate and --categories 0 or more.")
     if not 0.0 <= args.d_dropout < 1.0:
         parser.error(f"--d-dropout is a rate from 0 up to (not including) 1, not {args.d_dropout}.")
-    if args.model == "dense" and (args.g_width or args.d_width or args.d_no_batch_norm):
-        parser.error("--g-width/--d-width are for dcgan; the dense GAN takes --g-units/--d-units.")
+    if args.d_hidden is not None and args.d_hidden < 0:
+        parser.error(f"--d-hidden is 0 (no hidden layer) or a number of units, not {args.d_hidden}.")
+    if args.model == "dense" and (args.g_width or args.d_width or args.d_no_batch_norm or args.d_hidden is not None):
+        parser.error("--g-width/--d-width/--d-hidden are for dcgan; the dense GAN takes --g-units/--d-units.")
     if args.model == "dcgan" and (args.g_units or args.d_units or args.d_dropout):
         parser.error("--g-units/--d-units/--d-dropout are for dense; the DCGAN takes --g-width/--d-width.")
 

@@ -66,10 +66,13 @@ PROFILES: dict[str, dict[str, dict]] = {
         # (ganlab.GAN); on 2 CPU cores it raised the recognised share after 3 minutes from
         # 47 % to 63 % (benchmarks/recipe_variants.py --categories 0 / 10). reuse_fakes: one
         # generator pass per step; with the code, 69 % instead of 63 % (--simultaneous).
+        # The discriminator's hidden Dense(256) (dcgan_discriminator's default) then took the
+        # share from about 60-75 % to 83-91 % (benchmarks/dcgan_throughput.py --d-hidden 0 / 256);
+        # it costs 10-25 % of the steps per second, so the cpu profile trains 4,500 steps (3 minutes).
         "quick": dict(n_images=8_000, steps=1_000, fashion_steps=300, batch_size=64, width=32,
                       learning_rate=5e-4, ema_decay=0.99, classifier_epochs=3, latent_categories=10,
                       reuse_fakes=True),
-        "cpu": dict(n_images=30_000, steps=5_500, fashion_steps=1_500, batch_size=64, width=32,
+        "cpu": dict(n_images=30_000, steps=4_500, fashion_steps=1_500, batch_size=64, width=32,
                     learning_rate=5e-4, ema_decay=0.995, classifier_epochs=5, latent_categories=10,
                     reuse_fakes=True),
         "gpu": dict(n_images=None, steps=12_000, fashion_steps=12_000, batch_size=256, width=64,

@@ -9,7 +9,7 @@ from ganlab.data import make_dataset
 from ganlab.errors import InputError
 from ganlab.fast_path import FastPath, choose_fast_path
 from ganlab.models import dcgan_discriminator, dcgan_generator
-from ganlab.models.dcgan import n_upsamplings
+from ganlab.models.dcgan import HIDDEN_UNITS, n_upsamplings
 
 
 @pytest.mark.parametrize("shape, upsamplings", [((28, 28, 1), 2), ((32, 32, 3), 3), ((64, 64, 3), 4)])
@@ -37,10 +37,25 @@ def test_dcgan_guidelines():
 
 
 def test_width_scales_the_parameter_count():
-    small, large = dcgan_discriminator(width=8).count_params(), dcgan_discriminator(width=16).count_params()
+    small = dcgan_discriminator(width=8, hidden_units=0).count_params()
+    large = dcgan_discriminator(width=16, hidden_units=0).count_params()
     assert 3.0 < large / small < 4.5  # most weights are in width x 2 width convolutions: ~4x
     small, large = dcgan_generator(width=8).count_params(), dcgan_generator(width=16).count_params()
     assert 1.8 < large / small < 2.5  # at 28 px the Dense layer (linear in width) dominates
+
+
+def test_discriminator_hidden_layer():
+    """By default one hidden Dense layer sits between the convolutions and the logit; 0 removes it."""
+    def dense_units(model):
+        return [layer.units for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+
+    assert dense_units(dcgan_discriminator(width=8)) == [HIDDEN_UNITS, 1]
+    assert dense_units(dcgan_discriminator(width=8, hidden_units=32)) == [32, 1]
+    paper = dcgan_discriminator(width=8, hidden_units=0)
+    assert dense_units(paper) == [1]
+    assert paper.count_params() < dcgan_discriminator(width=8, hidden_units=32).count_params()
+    with pytest.raises(InputError, match="hidden_units"):
+        dcgan_discriminator(hidden_units=-1)
 
 
 @pytest.mark.parametrize("shape", [(30, 30, 1), (28, 28, 2), (28, 32, 1), (28, 28)])

@@ -44,6 +44,7 @@ def test_without_categories_the_fixed_noise_is_that_of_earlier_runs():
 @pytest.mark.parametrize("arguments, message", [
     (["--categories", "-1"], "--categories 0 or more"),
     (["--d-dropout", "1.5"], "--d-dropout is a rate"),
+    (["--d-hidden", "-2"], "--d-hidden is 0"),
 ])
 def test_bad_arguments_are_refused_in_one_line(arguments, message):
     result = subprocess.run([sys.executable, str(SCRIPT), "dense", *arguments],
