@@ -1,37 +1,61 @@
 """ganlab: the companion package of the ganlab course on Generative Adversarial Networks.
 
-Each module holds one idea, introduced in one notebook:
+Each module holds one idea, introduced in one notebook (the layers run bottom to top:
+a module imports only modules above it in this list):
 
-- ``ganlab.data``      datasets as images in [-1, 1], tf.data pipelines     (00, 02)
-- ``ganlab.losses``    minimax, non-saturating, hinge, least squares, WGAN  (01, 02)
-- ``ganlab.models``    toy MLPs, the dense MNIST GAN, DCGAN                 (01, 02, 03)
-- ``ganlab.training``  the GAN keras.Model, callbacks                       (01, 02, 03)
-- ``ganlab.metrics``   toy moments, the MNIST-classifier check              (01, 02)
-- ``ganlab.latent``    lerp/slerp, fixed seeds, one-hot codes, truncation   (03)
-- ``ganlab.viz``       image grids, curves, densities, animations           (01, 02, 03)
-- ``ganlab.widgets``   sliders over training snapshots, latent explorer     (01, 02, 03)
-- ``ganlab.profiles``  every notebook's sizes, per run profile              (all)
-- ``ganlab.device``    check_env(): versions, GPU, profile, data            (00)
-- ``ganlab.fast_path`` XLA, mixed precision, steps per execution by device  (03)
-- ``ganlab.checkpoints`` atomic checkpoints, resume after an interruption   (03)
+- ``ganlab.errors``      the errors ganlab raises, each saying what to do         (all)
+- ``ganlab.device``      GPUs, CPU threads, pinned versions                       (00)
+- ``ganlab.optimizers``  Adam(2e-4, beta_1=0.5), the GAN default                  (02)
+- ``ganlab.losses``      minimax, non-saturating, hinge, least squares, WGAN      (01, 02)
+- ``ganlab.data``        the [-1, 1] pixel convention, checks, tf.data pipelines  (01, 02)
+- ``ganlab.datasets``    MNIST and Fashion-MNIST: found, checksummed, loaded      (00)
+- ``ganlab.noise``       the noise layout: Gaussian part + one-hot code, seeds    (02)
+- ``ganlab.profiles``    every notebook's sizes, per run profile                  (all)
+- ``ganlab.fast_path``   XLA, mixed precision, steps per execution by device      (05)
+- ``ganlab.distribute``  training on several devices (MirroredStrategy)           (05)
+- ``ganlab.models``      toy MLPs, the dense MNIST GAN, DCGAN                     (01, 02, 04)
+- ``ganlab.training``    the GAN keras.Model and its train steps                  (01, 02)
+- ``ganlab.callbacks``   sample grids, step curves, NaN guard, live plot, time budget (02, 04)
+- ``ganlab.build``       build_gan: a GAN from a run profile, in one call         (04)
+- ``ganlab.latent``      lerp/slerp, truncation, latent directions                (04)
+- ``ganlab.metrics``     toy moments, D*, the MNIST-classifier check              (01, 02)
+- ``ganlab.viz``         image grids, curves, densities, animations               (01, 02, 04)
+- ``ganlab.widgets``     sliders over training snapshots, latent explorer         (01, 04)
+- ``ganlab.checkpoints`` atomic checkpoints, resume after an interruption         (05)
+- ``ganlab.exercises``   feedback on the notebooks' exercises                     (01, 02, 04)
+- ``ganlab.environment`` check_env(): versions, GPU, profile, data                (00)
+- ``ganlab.cli``         ``python -m ganlab train | sample | check-env``
 """
 
+from __future__ import annotations
+
 import os as _os
+from typing import TYPE_CHECKING
 
 _os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow's start-up chatter
 
-from .device import check_env, configure_threads  # noqa: E402
-
-configure_threads()
-
-from .data import load_fashion_mnist, load_mnist, make_dataset  # noqa: E402
+from .data import make_dataset  # noqa: E402
+from .datasets import load_fashion_mnist, load_mnist  # noqa: E402
+from .device import configure_threads  # noqa: E402
 from .errors import DataCorruptedError, DataNotFoundError, GanlabError, InputError  # noqa: E402
 from .profiles import active_profile, params  # noqa: E402
 
+configure_threads()
 
-_SUBMODULES = ("checkpoints", "checks", "data", "device", "fast_path", "latent", "losses", "metrics",
-               "models", "profiles", "training", "viz", "widgets")
+if TYPE_CHECKING:  # what IDEs and type checkers see; at run time these load on first use
+    from . import (build, callbacks, checkpoints, data, datasets, device, distribute, environment,  # noqa: F401
+                   exercises, fast_path, latent, losses, metrics, models, noise, optimizers, profiles,
+                   training, viz, widgets)
+    from .build import build_gan
+    from .environment import check_env
+    from .noise import NoiseLayout
+    from .training import GAN
+
+_SUBMODULES = ("build", "callbacks", "checkpoints", "data", "datasets", "device", "distribute", "environment",
+               "exercises", "fast_path", "latent", "losses", "metrics", "models", "noise", "optimizers",
+               "profiles", "training", "viz", "widgets")
+_LAZY_NAMES = {"GAN": "training", "build_gan": "build", "check_env": "environment", "NoiseLayout": "noise"}
 
 
 def __getattr__(name):
@@ -39,11 +63,15 @@ def __getattr__(name):
     # ganlab.GAN, ganlab.viz, ganlab.metrics ... work without importing them first.
     import importlib
 
-    if name == "GAN":
-        return importlib.import_module(".training", __name__).GAN
+    if name in _LAZY_NAMES:
+        return getattr(importlib.import_module(f".{_LAZY_NAMES[name]}", __name__), name)
     if name in _SUBMODULES:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'ganlab' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_SUBMODULES) | set(_LAZY_NAMES))
 
 
 __version__ = "0.1.0"
@@ -54,7 +82,9 @@ __all__ = [
     "DataNotFoundError",
     "GanlabError",
     "InputError",
+    "NoiseLayout",
     "active_profile",
+    "build_gan",
     "check_env",
     "configure_threads",
     "load_fashion_mnist",

@@ -22,9 +22,7 @@ from pathlib import Path
 from ._files import write_atomically, write_text_atomically
 from .errors import CheckpointError, GanlabError, InputError, OutputExistsError
 
-MODELS = ("dense", "dcgan")
-GAUSSIAN_DIM = 100  # Gaussian numbers per noise vector; a one-hot code (profile's latent_categories) follows
-PROFILE_OF_MODEL = {"dense": "dense_mnist", "dcgan": "dcgan"}
+MODELS = ("dense", "dcgan")  # ganlab.build.MODELS, without importing TensorFlow for --help
 DATASETS = ("mnist", "fashion_mnist")
 
 
@@ -58,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="force XLA on or off (default: chosen by device)")
     train.add_argument("--mixed-precision", action=argparse.BooleanOptionalAction, default=None,
                        help="force mixed precision on (GPU only) or off (default: chosen by device)")
+    train.add_argument("--strategy", choices=("auto", "mirrored", "one"),
+                       help="several devices: auto (mirrored when several GPUs are visible; default, "
+                            "or $GANLAB_STRATEGY), mirrored, or one device")
 
     sample = sub.add_parser("sample", help="generate images from a trained run")
     sample.add_argument("run", type=Path, help="a folder made by `train`")
@@ -102,42 +103,39 @@ def train(args) -> Path:
 
     fast_path = choose_fast_path(jit_compile=args.xla, mixed_precision=args.mixed_precision)
     config = _resumed_config(args) if args.resume else None
-    import keras
-
-    from . import data, profiles
+    from . import datasets, profiles
+    from .build import build_gan, recipe
+    from .callbacks import NaNGuard, SampleGrid, StepHistory
     from .checkpoints import Checkpoints
-    from .training import GAN, NaNGuard, SampleGrid, StepHistory
+    from .data import make_dataset
+    from .distribute import choose_strategy
     from .viz import save_image_grid
 
-    p = profiles.params(PROFILE_OF_MODEL[args.model], args.profile)
+    strategy = choose_strategy(args.strategy)
+    p = recipe(args.model, args.profile)
     if config is None:
         config = {"model": args.model, "dataset": args.dataset or "mnist", "loss": args.loss or "non_saturating",
                   "width": args.width or getattr(p, "width", None), "batch_size": args.batch_size or p.batch_size,
                   "n_images": args.n_images or p.n_images, "seed": args.seed, "profile": p.profile,
                   "latent_categories": p.latent_categories, "reuse_fakes": p.reuse_fakes}
-    images, _ = data.load_dataset(config["dataset"], data_dir=args.data_dir, n=config["n_images"])
+    images, _ = datasets.load_dataset(config["dataset"], data_dir=args.data_dir, n=config["n_images"])
     config["n_images"] = len(images)
     config["epochs"] = args.epochs or config.get("epochs") or profiles.epochs_for(
         p.steps, len(images), config["batch_size"])
     out = args.out if args.resume else _new_run_folder(args.out)
     write_text_atomically(out / "config.json", json.dumps(config, indent=2))
 
-    keras.utils.set_random_seed(config["seed"])
-    fast_path.apply()
-    generator, discriminator = _build_models(config, images.shape[1:])
-    gan = GAN(generator, discriminator, seed=config["seed"], ema_decay=p.ema_decay,
-              latent_categories=_categories(config), reuse_fakes=config.get("reuse_fakes", False))
-    gan.compile(fast_path.optimizer(p.learning_rate), fast_path.optimizer(p.learning_rate),
-                loss=config["loss"], **fast_path.compile_kwargs())
+    gan = build_gan(config["model"], config["profile"], image_shape=images.shape[1:], seed=config["seed"],
+                    loss=config["loss"], fast_path=fast_path, strategy=strategy, **_recipe_of(config))
     grids = SampleGrid(out_dir=out / "grids", seed=config["seed"])
     checkpoints = Checkpoints(out / "checkpoints", sample_grid=grids)
     start = checkpoints.restore(gan)
     steps, guard = StepHistory(), NaNGuard()
     print(f"{'Resuming' if start else 'Training'} the {config['model']} GAN on {len(images):,} "
           f"{config['dataset']} images, epoch {start + 1} to {config['epochs']}, batch {config['batch_size']} "
-          f"(profile {p.profile}; {fast_path.describe().splitlines()[0]}); saving to {out}", flush=True)
-    dataset = data.make_dataset(images, config["batch_size"], seed=config["seed"] + start,
-                                drop_remainder=fast_path.jit_compile)
+          f"(profile {config['profile']}; {fast_path.describe().splitlines()[0]}); saving to {out}", flush=True)
+    dataset = make_dataset(images, config["batch_size"], seed=config["seed"] + start,
+                           drop_remainder=fast_path.jit_compile or strategy.num_replicas_in_sync > 1)
     gan.fit(dataset, epochs=config["epochs"], initial_epoch=start, callbacks=[grids, steps, guard, checkpoints],
             verbose=1 if sys.stdout.isatty() else 2)
 
@@ -149,6 +147,15 @@ def train(args) -> Path:
         raise GanlabError(guard.message + f" What was trained so far is in {out}.")
     print(f"Saved generator.keras, history.json, samples.png, grids/ and checkpoints/ in {out}")
     return out
+
+
+def _recipe_of(config: dict) -> dict:
+    """The settings a run keeps across resumes, as overrides of its profile's recipe."""
+    recipe = {"batch_size": config["batch_size"], "latent_categories": _categories(config),
+              "reuse_fakes": config.get("reuse_fakes", False)}
+    if config["model"] == "dcgan":
+        recipe["width"] = config["width"]
+    return recipe
 
 
 def _resumed_config(args) -> dict:
@@ -181,19 +188,6 @@ def _categories(config: dict) -> int:
     return int(config.get("latent_categories", 0))
 
 
-def _build_models(config: dict, image_shape) -> tuple:
-    latent_dim = GAUSSIAN_DIM + _categories(config)  # the generator takes the Gaussian noise and the code
-    if config["model"] == "dcgan":
-        from .models import dcgan_discriminator, dcgan_generator
-
-        return (dcgan_generator(image_shape, latent_dim=latent_dim, width=config["width"]),
-                dcgan_discriminator(image_shape, width=config["width"]))
-    from .models import dense_discriminator, dense_generator
-
-    return (dense_generator(latent_dim=latent_dim, image_shape=image_shape),
-            dense_discriminator(image_shape=image_shape))
-
-
 def sample(args) -> Path:
     _positive(args.n, "n")
     if args.out.suffix != ".npy":
@@ -207,7 +201,7 @@ def sample(args) -> Path:
     import keras
     import numpy as np
 
-    from .latent import seed_noise
+    from .noise import seed_noise
 
     generator = keras.saving.load_model(model_path)
     latent_dim = int(generator.inputs[0].shape[-1])
@@ -238,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "sample":
             sample(args)
         else:
-            from .device import check_env
+            from .environment import check_env
 
             check_env()
     except GanlabError as err:

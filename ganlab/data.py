@@ -1,349 +1,19 @@
-"""Datasets as float32 images in [-1, 1], shape (N, 28, 28, 1), and a tf.data helper.
+"""The pixel convention every model, plot and metric shares, and tf.data pipelines.
 
-Introduced in notebooks/00_setup.ipynb; used by every notebook after it.
+Images are float32 arrays of shape (N, height, width, channels) with values in [-1, 1]
+(what a tanh generator outputs); toy data are points, float32 arrays of shape (N, D).
+Loading datasets from files is :mod:`ganlab.datasets`.
 
-Where the loaders look, in this order (the first place that has the data wins):
-
-1. the ``data_dir`` argument: a folder holding ``mnist/`` or ``fashion-mnist/``,
-   or the dataset's files themselves;
-2. ``$GANLAB_DATA_DIR/<name>/`` (for example ``$GANLAB_DATA_DIR/mnist/``);
-3. the Keras cache, ``$KERAS_HOME/datasets`` or ``~/.keras/datasets``
-   (``mnist.npz``, ``fashion-mnist/``), where earlier Keras downloads went;
-4. ``/usr/share/datasets/<name>/`` (Debian's ``dataset-fashion-mnist`` package);
-5. a Keras download into that cache, unless ``download=False`` or
-   ``GANLAB_OFFLINE=1``.
-
-Files are the original gzip IDX files (``train-images-idx3-ubyte.gz`` ...) or
-Keras' ``mnist.npz``. Every file is checked against a known checksum before use;
-a file that fails raises :class:`~ganlab.errors.DataCorruptedError` and is left
-where it is (ganlab never deletes your data).
+Introduced in notebooks/00_setup.ipynb and notebooks/02_dense_mnist_gan.ipynb.
 """
 
 from __future__ import annotations
 
-import gzip
-import hashlib
-import os
-import zlib
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Iterable
-
 import numpy as np
 
-from .errors import DataCorruptedError, DataNotFoundError, InputError
+from .errors import InputError
 
-SPLITS = ("train", "test")
 IMAGE_SHAPE = (28, 28, 1)
-
-
-@dataclass(frozen=True)
-class KnownFile:
-    """Checksums that identify a good copy of one file.
-
-    ``md5`` is the published checksum of the original download; ``raw_sha256``
-    is the SHA-256 of the decompressed content, which stays the same when a
-    packager re-compresses the file (Debian does).
-    """
-
-    md5: str | None = None
-    raw_sha256: str | None = None
-    sha256: str | None = None
-
-
-@dataclass(frozen=True)
-class DatasetSpec:
-    name: str
-    keras_name: str  # module name under keras.datasets
-    files: dict[str, KnownFile]
-    npz: tuple[str, KnownFile] | None = None
-    how_to_get: str = ""
-    idx_names: dict[str, tuple[str, str]] = field(
-        default_factory=lambda: {
-            "train": ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"),
-            "test": ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"),
-        }
-    )
-
-
-DATASETS: dict[str, DatasetSpec] = {
-    "mnist": DatasetSpec(
-        name="mnist",
-        keras_name="mnist",
-        files={
-            "train-images-idx3-ubyte.gz": KnownFile(md5="f68b3c2dcbeaaa9fbdd348bbdeb94873"),
-            "train-labels-idx1-ubyte.gz": KnownFile(md5="d53e105ee54ea40749a09fcbcd1e9432"),
-            "t10k-images-idx3-ubyte.gz": KnownFile(
-                md5="9fb629c4189551a2d022fa330f9573f3",
-                raw_sha256="0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
-            ),
-            "t10k-labels-idx1-ubyte.gz": KnownFile(
-                md5="ec29112dd5afa0611ce80d1b7f02629c",
-                raw_sha256="ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
-            ),
-        },
-        npz=(
-            "mnist.npz",
-            KnownFile(sha256="731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"),
-        ),
-        how_to_get=(
-            "With internet, run `python -c \"import ganlab; ganlab.load_mnist()\"` once "
-            "(Keras downloads mnist.npz into its cache). Offline, copy the original "
-            "gzip IDX files into a folder `<dir>/mnist/` and set GANLAB_DATA_DIR=<dir>."
-        ),
-    ),
-    "fashion_mnist": DatasetSpec(
-        name="fashion-mnist",
-        keras_name="fashion_mnist",
-        files={
-            "train-images-idx3-ubyte.gz": KnownFile(
-                md5="8d4fb7e6c68d591d4c3dfef9ec88bf0d",
-                raw_sha256="c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
-            ),
-            "train-labels-idx1-ubyte.gz": KnownFile(
-                md5="25c81989df183df01b3e8a0aad5dffbe",
-                raw_sha256="bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9",
-            ),
-            "t10k-images-idx3-ubyte.gz": KnownFile(
-                md5="bef4ecab320f06d8554ea6380940ec79",
-                raw_sha256="5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
-            ),
-            "t10k-labels-idx1-ubyte.gz": KnownFile(
-                md5="bb300cfdad3c16e7a12a480ee83cd310",
-                raw_sha256="0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34",
-            ),
-        },
-        how_to_get=(
-            "On Debian/Ubuntu: `sudo apt-get install dataset-fashion-mnist`. With internet, "
-            "run `python -c \"import ganlab; ganlab.load_fashion_mnist()\"` once (Keras "
-            "downloads it into its cache). Or put the gzip IDX files in "
-            "`<dir>/fashion-mnist/` and set GANLAB_DATA_DIR=<dir>."
-        ),
-    ),
-}
-
-
-# --------------------------------------------------------------------------- finding files
-
-
-def keras_cache_dir() -> Path:
-    """Where Keras keeps downloaded datasets (``$KERAS_HOME/datasets`` or ``~/.keras/datasets``)."""
-    home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
-    return Path(home) / "datasets"
-
-
-def candidate_dirs(spec: DatasetSpec, data_dir: str | os.PathLike | None = None) -> list[Path]:
-    """The folders searched for ``spec``, in priority order."""
-    dirs: list[Path] = []
-    if data_dir is not None:
-        dirs += [Path(data_dir) / spec.name, Path(data_dir)]
-    env_dir = os.environ.get("GANLAB_DATA_DIR")
-    if env_dir:
-        dirs += [Path(env_dir) / spec.name]
-    dirs += [keras_cache_dir(), keras_cache_dir() / spec.name]
-    dirs += [Path("/usr/share/datasets") / spec.name]
-    return dirs
-
-
-def _splits_in(spec: DatasetSpec, folder: Path) -> dict[str, Path | tuple[Path, Path]]:
-    """The splits a folder provides: split name -> npz path or (images, labels) paths."""
-    found: dict[str, Path | tuple[Path, Path]] = {}
-    if spec.npz and (folder / spec.npz[0]).is_file():
-        return {split: folder / spec.npz[0] for split in SPLITS}
-    for split, (images, labels) in spec.idx_names.items():
-        if (folder / images).is_file() and (folder / labels).is_file():
-            found[split] = (folder / images, folder / labels)
-    return found
-
-
-@dataclass
-class DataSource:
-    """Where a dataset was found, and which splits it has there."""
-
-    name: str
-    folder: Path
-    splits: dict[str, Path | tuple[Path, Path]]
-
-    def describe(self) -> str:
-        return f"{self.name}: {', '.join(self.splits)} split(s) from {self.folder}"
-
-
-def find_dataset(
-    name: str = "mnist", data_dir: str | os.PathLike | None = None, split: str = "all"
-) -> DataSource | None:
-    """Return where ``name`` would be loaded from, or None if it is not on this machine."""
-    spec = _spec(name)
-    wanted = _wanted_splits(split)
-    for folder in candidate_dirs(spec, data_dir):
-        splits = _splits_in(spec, folder)
-        usable = {s: p for s, p in splits.items() if s in wanted}
-        if usable and (split == "all" or set(wanted) <= set(usable)):
-            return DataSource(spec.name, folder, usable)
-    return None
-
-
-def _spec(name: str) -> DatasetSpec:
-    key = name.replace("-", "_").lower()
-    if key not in DATASETS:
-        raise InputError(
-            f"Unknown dataset {name!r}. Choose one of: {', '.join(sorted(DATASETS))}."
-        )
-    return DATASETS[key]
-
-
-def _wanted_splits(split: str) -> tuple[str, ...]:
-    if split == "all":
-        return SPLITS
-    if split not in SPLITS:
-        raise InputError(f"split must be 'train', 'test' or 'all', not {split!r}.")
-    return (split,)
-
-
-# --------------------------------------------------------------------------- checksums and reading
-
-
-def _digest(data: bytes, algorithm: str) -> str:
-    return hashlib.new(algorithm, data).hexdigest()
-
-
-def verify_file(path: Path, known: KnownFile) -> bytes:
-    """Return the (decompressed) content of ``path`` after checking it against ``known``.
-
-    Raises DataCorruptedError, naming the file and what to do, when it does not match.
-    """
-    blob = path.read_bytes()
-    if known.sha256 is not None:
-        if _digest(blob, "sha256") != known.sha256:
-            raise _corrupted(path, "its SHA-256 checksum does not match the published one")
-        return blob
-    if known.md5 is not None and _digest(blob, "md5") == known.md5:
-        return _gunzip(path, blob)
-    raw = _gunzip(path, blob)
-    if known.raw_sha256 is not None and _digest(raw, "sha256") == known.raw_sha256:
-        return raw
-    raise _corrupted(path, "its checksum matches no known good copy")
-
-
-def _gunzip(path: Path, blob: bytes) -> bytes:
-    try:
-        return gzip.decompress(blob)
-    except (OSError, EOFError, zlib.error) as err:
-        raise _corrupted(path, f"it is not a complete gzip file ({err})") from err
-
-
-def _corrupted(path: Path, why: str) -> DataCorruptedError:
-    return DataCorruptedError(
-        f"{path} cannot be used: {why}. The file is probably truncated or damaged. "
-        "ganlab left it untouched: move it away (or delete it) and load again to "
-        "re-download it, or copy a good file over it."
-    )
-
-
-def _parse_idx(raw: bytes, path: Path, expect_images: bool) -> np.ndarray:
-    magic, ndim = (2051, 3) if expect_images else (2049, 1)
-    header = np.frombuffer(raw[: 4 + 4 * ndim], dtype=">u4")
-    if len(header) < 1 + ndim or header[0] != magic:
-        raise _corrupted(path, "it is not an IDX file of the expected kind")
-    shape = tuple(int(n) for n in header[1:])
-    data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
-    if data.size != int(np.prod(shape)):
-        raise _corrupted(path, f"it holds {data.size} bytes of data, not {np.prod(shape)}")
-    return data.reshape(shape)
-
-
-def _read_split(spec: DatasetSpec, where: Path | tuple[Path, Path], split: str):
-    if isinstance(where, Path):  # Keras' npz holds both splits
-        blob = verify_file(where, spec.npz[1])
-        import io
-
-        with np.load(io.BytesIO(blob)) as npz:
-            return npz[f"x_{split}"], npz[f"y_{split}"]
-    images_path, labels_path = where
-    images = _parse_idx(verify_file(images_path, spec.files[images_path.name]), images_path, True)
-    labels = _parse_idx(verify_file(labels_path, spec.files[labels_path.name]), labels_path, False)
-    if len(images) != len(labels):
-        raise _corrupted(labels_path, f"it has {len(labels)} labels for {len(images)} images")
-    return images, labels
-
-
-# --------------------------------------------------------------------------- public loaders
-
-
-def load_dataset(
-    name: str,
-    split: str = "all",
-    data_dir: str | os.PathLike | None = None,
-    download: bool = True,
-    n: int | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Load ``name`` ("mnist" or "fashion_mnist") as (images, labels).
-
-    Parameters
-    ----------
-    name : "mnist" or "fashion_mnist" ("fashion-mnist" works too).
-    split : "train", "test" or "all". "all" returns every split found in the first
-        place that has the dataset (70,000 images for a full copy, 10,000 where only
-        the test split is present, as in CI).
-    data_dir : a folder to look in before anywhere else.
-    download : let Keras download the data when it is found nowhere (skipped when
-        the environment variable GANLAB_OFFLINE is set to 1).
-    n : only the first ``n`` images (None: all). Cheaper than slicing afterwards: only
-        these are converted to float32 (70,000 images take 220 MB as float32).
-
-    Returns
-    -------
-    images : float32 array (N, 28, 28, 1), values in [-1, 1].
-    labels : int32 array (N,).
-
-    Example
-    -------
-    >>> images, labels = load_dataset("mnist", split="test")  # doctest: +SKIP
-    """
-    if n is not None and (int(n) != n or n < 1):
-        raise InputError(f"n must be a whole number >= 1 (or None for all images), not {n!r}.")
-    spec = _spec(name)
-    source = find_dataset(name, data_dir, split)
-    if source is None:
-        source = _download(spec, name, data_dir, split, download)
-    parts = [_read_split(spec, source.splits[s], s) for s in SPLITS if s in source.splits]
-    images = np.concatenate([p[0] for p in parts])[:n]  # still uint8 here: 1 byte a pixel
-    labels = np.concatenate([p[1] for p in parts])[:n].astype(np.int32)
-    return to_model_range(images[..., None]), labels
-
-
-def load_mnist(split: str = "all", data_dir=None, download: bool = True, n: int | None = None):
-    """MNIST digits as (images in [-1, 1] of shape (N, 28, 28, 1), int labels). See load_dataset."""
-    return load_dataset("mnist", split, data_dir, download, n)
-
-
-def load_fashion_mnist(split: str = "all", data_dir=None, download: bool = True, n: int | None = None):
-    """Fashion-MNIST as (images in [-1, 1] of shape (N, 28, 28, 1), int labels). See load_dataset."""
-    return load_dataset("fashion_mnist", split, data_dir, download, n)
-
-
-def _download(spec, name, data_dir, split, download) -> DataSource:
-    looked = "\n".join(f"  - {d}" for d in candidate_dirs(spec, data_dir))
-    offline = os.environ.get("GANLAB_OFFLINE", "") not in ("", "0")
-    reason = ""
-    if download and not offline:
-        import keras
-
-        try:
-            getattr(keras.datasets, spec.keras_name).load_data()
-        except Exception as err:  # no network, proxy, disk full ...
-            reason = f"The Keras download failed too ({type(err).__name__}: {err}).\n"
-        source = find_dataset(name, None, split)
-        if source is not None:
-            return source
-    elif offline:
-        reason = "Downloads are off (GANLAB_OFFLINE=1).\n"
-    raise DataNotFoundError(
-        f"Could not find the {spec.name} dataset ({split} split). Looked in:\n{looked}\n"
-        f"{reason}How to get it: {spec.how_to_get}"
-    )
-
-
-# --------------------------------------------------------------------------- checking and scaling
 
 
 def to_model_range(pixels: np.ndarray) -> np.ndarray:
@@ -362,40 +32,68 @@ def to_pixels(images: np.ndarray) -> np.ndarray:
 def check_images(images, name: str = "images", tolerance: float = 1e-3) -> np.ndarray:
     """Return ``images`` as a float32 array after checking it is a batch ganlab can use.
 
-    A batch is float, shape (N, H, W, C), values in [-1, 1], with no NaN or inf.
+    A batch is float, shape (N, H, W, C) with N >= 1, values in [-1, 1], with no NaN or inf.
     Each problem raises InputError with the fix.
+
+    >>> check_images(np.zeros((28, 28, 1)))
+    Traceback (most recent call last):
+    ...
+    ganlab.errors.InputError: images has shape (28, 28, 1): one image, not a batch. Make it a batch of one with `images[None]`.
     """
     arr = np.asarray(images)
+    if arr.ndim == 3 and arr.shape[-1] in (1, 3):
+        raise InputError(f"{name} has shape {arr.shape}: one image, not a batch. "
+                         f"Make it a batch of one with `{name}[None]`.")
     if arr.ndim == 3:
-        raise InputError(
-            f"{name} has shape {arr.shape}; ganlab expects (N, height, width, channels). "
-            f"Add the channel axis with `{name}[..., None]`."
-        )
+        raise InputError(f"{name} has shape {arr.shape}; ganlab expects (N, height, width, channels). "
+                         f"Add the channel axis with `{name}[..., None]`.")
+    if arr.ndim == 2 and arr.shape[0] == arr.shape[1] and arr.shape[0] > 4:
+        raise InputError(f"{name} has shape {arr.shape}: one grey image. Make it a batch of one "
+                         f"with `{name}[None, ..., None]`.")
     if arr.ndim != 4:
-        raise InputError(
-            f"{name} has shape {arr.shape}; ganlab expects 4 axes (N, height, width, channels)."
-        )
+        raise InputError(f"{name} has shape {arr.shape}; ganlab expects 4 axes (N, height, width, channels).")
+    return _check_values(arr, name, tolerance)
+
+
+def check_points(points, name: str = "points") -> np.ndarray:
+    """Return toy data ``points`` (N, D) as float32 after checking shape, dtype and finiteness.
+
+    >>> check_points(np.zeros(5)).shape
+    Traceback (most recent call last):
+    ...
+    ganlab.errors.InputError: points has shape (5,); toy data are points of shape (N, D). For 1-D data use `points[:, None]`.
+    """
+    arr = np.asarray(points)
+    if arr.ndim != 2:
+        raise InputError(f"{name} has shape {arr.shape}; toy data are points of shape (N, D). "
+                         f"For 1-D data use `{name}[:, None]`.")
+    return _check_values(arr, name, tolerance=None)
+
+
+def _check_values(arr: np.ndarray, name: str, tolerance: float | None) -> np.ndarray:
+    """Non-empty, float, finite and (for images) in [-1, 1]."""
+    if arr.shape[0] == 0:
+        raise InputError(f"{name} is empty (shape {arr.shape}); pass at least one example.")
     if not np.issubdtype(arr.dtype, np.floating):
-        hint = (
-            " These look like 0..255 pixels: use ganlab.data.to_model_range(x)."
-            if arr.dtype == np.uint8 else ""
-        )
-        raise InputError(f"{name} has dtype {arr.dtype}; ganlab expects floats in [-1, 1].{hint}")
+        hint = " These look like 0..255 pixels: use ganlab.data.to_model_range(x)." if arr.dtype == np.uint8 else ""
+        raise InputError(f"{name} has dtype {arr.dtype}; ganlab expects floats"
+                         f"{' in [-1, 1]' if tolerance is not None else ''}.{hint}")
     bad = ~np.isfinite(arr)
     if bad.any():
         raise InputError(
             f"{name} contains {int(bad.sum())} NaN or infinite values. If they come from "
             "training, the run diverged: lower the learning rate or restart from a checkpoint."
         )
-    low, high = float(arr.min()), float(arr.max())
-    if low < -1 - tolerance or high > 1 + tolerance:
-        hint = " Scale 0..255 pixels with x / 127.5 - 1." if high > 1.5 else ""
-        raise InputError(f"{name} has values in [{low:.3g}, {high:.3g}]; expected [-1, 1].{hint}")
+    if tolerance is not None:
+        low, high = float(arr.min()), float(arr.max())
+        if low < -1 - tolerance or high > 1 + tolerance:
+            hint = " Scale 0..255 pixels with ganlab.data.to_model_range(x) (x / 127.5 - 1)." if high > 1.5 else ""
+            raise InputError(f"{name} has values in [{low:.3g}, {high:.3g}]; expected [-1, 1].{hint}")
     return arr.astype(np.float32, copy=False)
 
 
 def make_dataset(
-    images: np.ndarray,
+    examples: np.ndarray,
     batch_size: int = 128,
     seed: int | None = 0,
     shuffle: bool = True,
@@ -403,28 +101,35 @@ def make_dataset(
     drop_remainder: bool = False,
     labels: np.ndarray | None = None,
 ):
-    """A tf.data pipeline over ``images``: (cache), shuffle (seeded), batch, prefetch.
+    """A tf.data pipeline over images (N, H, W, C) or toy points (N, D): shuffle, batch, prefetch.
 
+    Images are checked with :func:`check_images`, points with :func:`check_points`.
     ``cache`` is off by default: arrays already in memory gain nothing from it and
     it would hold a second copy (Binder has 2 GB). Turn it on for pipelines that
     decode or augment.
 
-    Introduced in notebooks/02_dense_mnist_gan.ipynb.
+    Introduced in notebooks/01_gan_on_toy_data.ipynb (points) and
+    notebooks/02_dense_mnist_gan.ipynb (images).
 
-    >>> ds = make_dataset(np.zeros((10, 28, 28, 1), "float32"), batch_size=4)  # doctest: +SKIP
+    >>> ds = make_dataset(np.zeros((10, 1), "float32"), batch_size=4)
+    >>> [tuple(batch.shape) for batch in ds]
+    [(4, 1), (4, 1), (2, 1)]
     """
     import tensorflow as tf
 
-    images = check_images(images)
-    if batch_size < 1:
-        raise InputError(f"batch_size must be at least 1, not {batch_size}.")
-    tensors = images if labels is None else (images, np.asarray(labels))
+    arr = np.asarray(examples)
+    examples = check_points(arr, "examples") if arr.ndim == 2 else check_images(arr, "examples")
+    if int(batch_size) != batch_size or batch_size < 1:
+        raise InputError(f"batch_size must be a whole number >= 1, not {batch_size!r}.")
+    if labels is not None and len(labels) != len(examples):
+        raise InputError(f"{len(labels)} labels for {len(examples)} examples: give one label per example.")
+    tensors = examples if labels is None else (examples, np.asarray(labels))
     ds = tf.data.Dataset.from_tensor_slices(tensors)
     if cache:
         ds = ds.cache()
     if shuffle:
-        ds = ds.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
-    ds = ds.batch(batch_size, drop_remainder=drop_remainder)
+        ds = ds.shuffle(len(examples), seed=seed, reshuffle_each_iteration=True)
+    ds = ds.batch(int(batch_size), drop_remainder=drop_remainder)
     return ds.prefetch(tf.data.AUTOTUNE)
 
 
@@ -437,11 +142,3 @@ def toy_data(n: int, mean: float = 4.0, std: float = 1.25, seed: int = 0) -> np.
         raise InputError(f"std must be positive, not {std}.")
     rng = np.random.default_rng(seed)
     return rng.normal(mean, std, size=(n, 1)).astype(np.float32)
-
-
-def iter_known_files(name: str) -> Iterable[tuple[str, KnownFile]]:
-    """The files ganlab recognises for ``name`` (used by data/README.md and the tests)."""
-    spec = _spec(name)
-    yield from spec.files.items()
-    if spec.npz:
-        yield spec.npz

@@ -1,10 +1,10 @@
 """The fast path: how a GAN trains fastest on this machine, chosen by device, overridable.
 
-Introduced in notebooks/03_dcgan.ipynb. Three switches:
+Introduced in notebooks/05_training_engineering.ipynb. Three switches:
 
 - ``jit_compile``: XLA compiles the whole train step into fused GPU kernels. A GAN
   step is many small ops, so on a GPU this removes most launch overhead. On a CPU
-  it is off: on 2 cores XLA made the dense MNIST GAN slower (1,936 vs 2,913 images/s).
+  it is off: on 2 CPU cores it made the dense MNIST GAN slower (docs/benchmarks.md).
 - ``mixed_precision``: layers compute in float16 on GPUs with tensor cores (compute
   capability 7.0 or newer) and keep float32 weights; the loss is scaled so small
   gradients do not underflow (``keras.optimizers.LossScaleOptimizer``). Models keep
@@ -17,7 +17,7 @@ Override with arguments or the environment variables ``GANLAB_XLA``,
 
 >>> path = choose_fast_path()                       # doctest: +SKIP
 >>> path.apply()          # sets the dtype policy, so before building models   # doctest: +SKIP
->>> gan.compile(path.optimizer(), path.optimizer(), **path.compile_kwargs())  # doctest: +SKIP
+>>> gan.compile(d_optimizer=path.optimizer(), g_optimizer=path.optimizer(), **path.compile_kwargs())  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -25,7 +25,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from . import device
 from .errors import InputError
+from .optimizers import default_optimizer
 
 MIN_TENSOR_CORE_CAPABILITY = (7, 0)
 
@@ -55,8 +57,6 @@ class FastPath:
         """Adam(learning_rate, beta_1=0.5), wrapped in loss scaling under mixed precision."""
         import keras
 
-        from .training import default_optimizer
-
         optimizer = default_optimizer(learning_rate)
         return keras.optimizers.LossScaleOptimizer(optimizer) if self.mixed_precision else optimizer
 
@@ -77,9 +77,7 @@ def choose_fast_path(
     steps_per_execution: int | None = None,
 ) -> FastPath:
     """The fast path for this machine; an argument (or environment variable) overrides a choice."""
-    from .device import gpu_details
-
-    gpus = gpu_details()
+    gpus = device.gpu_details()
     jit_compile = _choice(jit_compile, "GANLAB_XLA")
     mixed_precision = _choice(mixed_precision, "GANLAB_MIXED_PRECISION")
     if steps_per_execution is None:
@@ -87,8 +85,8 @@ def choose_fast_path(
     elif int(steps_per_execution) < 1:
         raise InputError(f"steps_per_execution must be at least 1, not {steps_per_execution}.")
     if gpus:
-        device = ", ".join(f"{name} (compute capability {cc[0]}.{cc[1]})" for name, cc in gpus)
-        return _gpu_path(device, min(cc for _, cc in gpus), jit_compile, mixed_precision, steps_per_execution)
+        described = ", ".join(f"{name} (compute capability {cc[0]}.{cc[1]})" for name, cc in gpus)
+        return _gpu_path(described, min(cc for _, cc in gpus), jit_compile, mixed_precision, steps_per_execution)
     return _cpu_path(f"CPU ({os.cpu_count()} cores)", jit_compile, mixed_precision, steps_per_execution)
 
 

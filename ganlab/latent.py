@@ -1,6 +1,6 @@
 """Walking through the latent space: fixed seeds, interpolation, random directions.
 
-Introduced in notebooks/03_dcgan.ipynb.
+Introduced in notebooks/04_dcgan.ipynb.
 
 A generator maps each noise vector z to one sample. Nearby vectors give similar
 samples, so a path from z0 to z1 shows one sample morphing into another.
@@ -20,9 +20,9 @@ import keras
 import numpy as np
 
 from .errors import InputError
+from .noise import check_categories, check_positive
 
 METHODS = ("lerp", "slerp")
-CODE_SCALE = 3.0  # the one-hot code's size next to N(0, 1) noise: large enough to be heard
 
 
 def _pair(z0, z1) -> tuple[np.ndarray, np.ndarray]:
@@ -119,77 +119,22 @@ def slerp(z0, z1, n: int = 8, categories: int = 0) -> np.ndarray:
 
 def slerp_at(z0: np.ndarray, z1: np.ndarray, t: np.ndarray, categories: int = 0) -> np.ndarray:
     """Points at fractions ``t`` (a column): slerp on the Gaussian part, lerp on the code."""
-    gaussian = len(z0) - _check_categories(categories, len(z0))
+    gaussian = len(z0) - check_categories(categories, len(z0))
     path = _lerp_at(z0, z1, t)
     path[:, :gaussian] = _slerp_at(z0[:gaussian], z1[:gaussian], t)
     return path
 
 
-def seed_noise(seed: int, latent_dim: int, n: int = 1, categories: int = 0) -> np.ndarray:
-    """Noise of shape (n, latent_dim), always the same for the same ``seed``.
-
-    So "seed 7" names one sample for good: share the number, not the vector. It is
-    the noise :class:`ganlab.training.SampleGrid` uses, so
-    ``seed_noise(s, latent_dim, 16)`` regenerates the grid of ``SampleGrid(16, seed=s)``.
-
-    With ``categories`` = K, the last K of the latent_dim entries are a one-hot code
-    (times CODE_SCALE) of a category drawn uniformly, as ``GAN(..., latent_categories=K)``
-    draws it; the first latent_dim - K are standard-normal, the same numbers as
-    ``seed_noise(seed, latent_dim - K, n)``.
-
-    Examples
-    --------
-    >>> seed_noise(7, 100).shape
-    (1, 100)
-    >>> bool((seed_noise(7, 100) == seed_noise(7, 100)).all())
-    True
-    >>> seed_noise(7, 6, categories=3)[0, 3:] / CODE_SCALE   # the code: one category of 3
-    array([0., 0., 1.], dtype=float32)
-    """
-    if int(seed) != seed or seed < 0:
-        raise InputError(f"seed must be a whole number >= 0, not {seed!r}.")
-    _check_positive(latent_dim, "latent_dim")
-    _check_positive(n, "n")
-    categories = _check_categories(categories, latent_dim)
-    rng = np.random.default_rng(int(seed))
-    gaussian = rng.standard_normal((int(n), int(latent_dim) - categories)).astype(np.float32)
-    if not categories:
-        return gaussian
-    return with_category(np.concatenate([gaussian, np.zeros((int(n), categories), np.float32)], axis=1),
-                         rng.integers(0, categories, int(n)), categories)
-
-
-def with_category(noise, category, categories: int) -> np.ndarray:
-    """``noise`` (one vector or a batch) with its code set to ``category`` (one per row, or one for all).
-
-    Keeps the Gaussian part, so the same "style" can be drawn in each category.
-
-    Examples
-    --------
-    >>> z = seed_noise(0, 5, categories=2)
-    >>> with_category(z, 0, categories=2)[0, 3:] / CODE_SCALE
-    array([1., 0.], dtype=float32)
-    """
-    noise = np.array(noise, dtype=np.float32)  # a copy: the caller's array is left as it was
-    categories = _check_categories(categories, noise.shape[-1])
-    if not categories:
-        raise InputError("with_category needs categories >= 1: this noise has no code to set.")
-    category = np.asarray(category)
-    if np.any(category != np.round(category)) or np.any(category < 0) or np.any(category >= categories):
-        raise InputError(f"category must be a whole number from 0 to {categories - 1}, not {category!r}.")
-    noise[..., -categories:] = CODE_SCALE * np.eye(categories, dtype=np.float32)[category.astype(int)]
-    return noise
-
-
 def truncate(noise, psi: float, categories: int = 0) -> np.ndarray:
-    """``noise`` with its Gaussian part pulled towards 0 by the factor ``psi`` (the code is kept).
+    """``noise`` with its Gaussian part scaled by ``psi`` towards 0 (the code is kept).
 
-    The truncation trick: a shorter Gaussian part moves each sample towards the generator's
-    most typical image for its code. Such short vectors almost never occur in training, yet
-    in practice they give cleaner, more typical and less varied samples. ``psi`` = 1 is the
-    generator's own distribution; smaller trades variety for fidelity (z is scaled as w is in
-    StyleGAN, w = mean + psi (w - mean), Karras et al., 2019; BigGAN redraws large values
-    instead, Brock et al., 2019).
+    A simple cousin of the truncation trick. Short noise vectors are rare in training
+    (100 Gaussian numbers have a length near 10), yet they tend to give the generator's
+    cleanest, most typical samples: ``psi`` < 1 trades variety for fidelity, and ``psi`` = 1
+    is the generator's own distribution. Scaling z this way is like lowering a sampling
+    temperature. The published tricks differ: BigGAN (Brock et al., 2019) redraws the
+    components of z whose size exceeds a threshold, and StyleGAN (Karras et al., 2019)
+    pulls the intermediate latent w, not z, towards its mean.
 
     Examples
     --------
@@ -199,7 +144,7 @@ def truncate(noise, psi: float, categories: int = 0) -> np.ndarray:
     noise = np.array(noise, dtype=np.float32)
     if not 0.0 < psi <= 1.0:
         raise InputError(f"psi must be in (0, 1]: 1 keeps the noise as it is, smaller pulls it to 0; not {psi!r}.")
-    gaussian = noise.shape[-1] - _check_categories(categories, noise.shape[-1])
+    gaussian = noise.shape[-1] - check_categories(categories, noise.shape[-1])
     noise[..., :gaussian] *= psi
     return noise
 
@@ -222,9 +167,9 @@ def latent_directions(latent_dim: int, k: int, seed: int = 0, categories: int = 
     >>> d.shape, bool(np.allclose(d @ d.T, np.eye(4), atol=1e-6))
     ((4, 100), True)
     """
-    _check_positive(latent_dim, "latent_dim")
-    _check_positive(k, "k")
-    free = int(latent_dim) - _check_categories(categories, latent_dim)  # the Gaussian part's length
+    check_positive(latent_dim, "latent_dim")
+    check_positive(k, "k")
+    free = int(latent_dim) - check_categories(categories, latent_dim)  # the Gaussian part's length
     if k > free:
         raise InputError(f"At most {free} directions (the Gaussian part of the noise) can be at right angles; "
                          f"asked for k = {k}.")
@@ -294,16 +239,3 @@ def _latent_dim(generator_or_gan) -> int:
 def latent_categories_of(generator_or_gan) -> int:
     """The length of the one-hot code in a GAN's noise (0 for a bare generator, which cannot tell)."""
     return int(getattr(generator_or_gan, "latent_categories", 0))
-
-
-def _check_categories(categories, latent_dim) -> int:
-    """``categories`` as an int in [0, latent_dim), or InputError."""
-    if int(categories) != categories or not 0 <= categories < int(latent_dim):
-        raise InputError(f"categories (the one-hot code's length) must be a whole number from 0 to "
-                         f"latent_dim - 1 = {int(latent_dim) - 1}, not {categories!r}.")
-    return int(categories)
-
-
-def _check_positive(value, name: str) -> None:
-    if int(value) != value or value < 1:
-        raise InputError(f"{name} must be a whole number >= 1, not {value!r}.")

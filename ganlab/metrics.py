@@ -1,9 +1,11 @@
 """Measuring generated samples.
 
-- :func:`moments` for 1-D toy data (notebooks/01_gan_on_toy_data.ipynb);
+- :func:`moments` for 1-D toy data, and :func:`optimal_discriminator`, the best possible
+  discriminator D*(x) = p_data(x) / (p_data(x) + p_g(x)) (notebooks/01_gan_on_toy_data.ipynb);
 - :func:`mnist_classifier` and :func:`recognisable_fraction`: the share of generated
   digits that a small CNN classifies with confidence >= 0.9
-  (notebooks/02_dense_mnist_gan.ipynb, benchmarks/dense_mnist_quality.py);
+  (notebooks/02_dense_mnist_gan.ipynb); :func:`sample_quality`, the measurement
+  convention of docs/benchmarks.md (1,000 samples from noise seed 1);
 - :func:`shifted`: images moved a few pixels, to see how strict the classifier is.
 """
 
@@ -25,6 +27,24 @@ def moments(samples) -> tuple[float, float]:
     """(mean, standard deviation) of 1-D samples."""
     samples = np.asarray(samples, dtype=np.float64).ravel()
     return float(samples.mean()), float(samples.std())
+
+
+def optimal_discriminator(p_data, p_g) -> np.ndarray:
+    """D*(x) = p_data(x) / (p_data(x) + p_g(x)): the discriminator no other can beat, for a fixed G.
+
+    Where neither density has mass the ratio is undefined: NaN there (nothing to judge).
+
+    >>> optimal_discriminator([0.4, 0.1, 0.0], [0.1, 0.1, 0.3])
+    array([0.8, 0.5, 0. ])
+    """
+    p_data, p_g = np.asarray(p_data, dtype=np.float64), np.asarray(p_g, dtype=np.float64)
+    if p_data.shape != p_g.shape:
+        raise InputError(f"p_data and p_g must have the same shape, not {p_data.shape} and {p_g.shape}.")
+    if (p_data < 0).any() or (p_g < 0).any():
+        raise InputError("p_data and p_g are densities: they cannot be negative.")
+    total = p_data + p_g
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0, p_data / total, np.nan)
 
 
 def cache_dir() -> Path:
@@ -60,6 +80,7 @@ class Classifier:
     model: object
     held_out_accuracy: float
     trained_on: str
+    from_cache: bool = False  # True when loaded from the cache instead of trained now
 
     def probabilities(self, images) -> np.ndarray:
         import keras
@@ -111,7 +132,7 @@ def mnist_classifier(epochs: int = 3, seed: int = 0, use_cache: bool = True, ver
     """
     import keras
 
-    from .data import find_dataset, load_mnist
+    from .datasets import find_dataset, load_mnist
 
     source = find_dataset("mnist")
     has_train = source is not None and "train" in source.splits
@@ -120,7 +141,7 @@ def mnist_classifier(epochs: int = 3, seed: int = 0, use_cache: bool = True, ver
     if use_cache and path.is_file() and info_path.is_file():
         try:
             info = json.loads(info_path.read_text())
-            return Classifier(keras.saving.load_model(path), info["held_out_accuracy"], info["trained_on"])
+            return Classifier(keras.saving.load_model(path), info["held_out_accuracy"], info["trained_on"], True)
         except Exception:  # a damaged cache entry: train afresh and replace it
             pass
 
@@ -187,3 +208,22 @@ def recognisable_fraction(images, classifier: Classifier, threshold: float = 0.9
         "counts": counts.tolist(),
         "classes_covered": int((counts > 0).sum()),
     }
+
+
+QUALITY_SAMPLES = 1_000  # docs/benchmarks.md's convention: 1,000 samples ...
+QUALITY_NOISE_SEED = 1   # ... from the noise of seed 1 (not the sample grids' seed 0)
+
+
+def sample_quality(gan, classifier: Classifier, n: int = QUALITY_SAMPLES, psi: float = 1.0,
+                   threshold: float = 0.9) -> dict:
+    """The recognised share of a GAN's samples, measured as docs/benchmarks.md does.
+
+    ``n`` samples from the fixed noise of seed 1 (``gan.fixed_noise``), the Gaussian part
+    scaled by ``psi`` (``ganlab.latent.truncate``; 1 = no truncation), judged by
+    :func:`recognisable_fraction`. The same noise every time, so two runs differ only
+    by what the generators learned. Used by the notebooks, the benchmarks and the tests.
+    """
+    from .latent import truncate
+
+    noise = truncate(gan.fixed_noise(n, seed=QUALITY_NOISE_SEED), psi, gan.latent_categories)
+    return recognisable_fraction(gan.generate(noise=noise), classifier, threshold)

@@ -19,6 +19,7 @@ import math
 import os
 from types import SimpleNamespace
 
+from . import device
 from .errors import InputError
 
 PROFILE_NAMES = ("quick", "cpu", "gpu")
@@ -37,15 +38,13 @@ PROFILES: dict[str, dict[str, dict]] = {
                     head_start_steps=300, compare_steps=1000, compare_every=100),
     },
     "dense_mnist": {
+        # Each choice was measured (docs/benchmarks.md, "Dense MNIST GAN"):
         # steps, not epochs, so a run takes the same time with 10,000 digits (CI) or 70,000.
-        # learning_rate: Adam(lr, beta_1=0.5) for both networks. On 2 CPU cores 8e-4 recognised
-        # 58.8 % after 3 minutes, 4e-4 55.7 % (benchmarks/dense_mnist_quality.py); the gpu
-        # profile's longer run keeps 4e-4, which was still improving where 8e-4 levelled off.
-        # latent_categories: a 10-category one-hot code after the 100 Gaussian numbers; with the
-        # discriminator's dropout off (dense_discriminator's default) it raised the recognised
-        # share after 3 minutes on 2 CPU cores from 72 % to 81-87 %, and ema_decay 0.999 added
-        # about 2 points over 0.995 (benchmarks/dense_mnist_quality.py --categories 0 / 10).
-        # reuse_fakes stays off: one generator pass per step gave 70.6 % instead of about 85 %.
+        # learning_rate: Adam(lr, beta_1=0.5) for both networks; 8e-4 beat 4e-4 after 3 minutes
+        # on 2 CPU cores, while the gpu profile's longer run keeps 4e-4, which was still
+        # improving where 8e-4 levelled off. latent_categories: a 10-category one-hot code after
+        # the 100 Gaussian numbers (ganlab.noise). ema_decay 0.999 beat 0.995 in the cpu profile.
+        # reuse_fakes stays off: for this GAN one generator pass per step learned less.
         "quick": dict(n_images=8_000, steps=1_500, batch_size=64, learning_rate=8e-4, tape_steps=150,
                       ema_decay=0.99, classifier_epochs=3, latent_categories=10,
                       reuse_fakes=False),
@@ -57,18 +56,15 @@ PROFILES: dict[str, dict[str, dict]] = {
                     reuse_fakes=False),
     },
     "dcgan": {
-        # width: channels of the generator's last hidden block (dcgan_generator). Steps, not
-        # epochs, as for the dense GAN; fashion_steps is the Fashion-MNIST run of notebook 03.
-        # n_images: 30,000 keeps notebook 03 under 1.5 GB on Binder with the full datasets.
-        # learning_rate: 5e-4 learned about twice as fast per step as the paper's 2e-4 on
-        # 2 CPU cores, and plateaued at the same level (benchmarks/dcgan_throughput.py --mode quality).
-        # latent_categories: a one-hot code of 10 categories after the 100 Gaussian numbers
-        # (ganlab.GAN); on 2 CPU cores it raised the recognised share after 3 minutes from
-        # 47 % to 63 % (benchmarks/recipe_variants.py --categories 0 / 10). reuse_fakes: one
-        # generator pass per step; with the code, 69 % instead of 63 % (--simultaneous).
-        # The discriminator's hidden Dense(256) (dcgan_discriminator's default) then took the
-        # share from about 60-75 % to 83-91 % (benchmarks/dcgan_throughput.py --d-hidden 0 / 256);
-        # it costs 10-25 % of the steps per second, so the cpu profile trains 4,500 steps (3 minutes).
+        # Each choice was measured (docs/benchmarks.md, "DCGAN"): width: channels of the
+        # generator's last hidden block (dcgan_generator). Steps, not epochs, as for the dense
+        # GAN; fashion_steps is the Fashion-MNIST run of notebook 04. n_images: 30,000 keeps
+        # notebook 04 under 1.5 GB on Binder with the full datasets. learning_rate: 5e-4 learned
+        # faster per step than the paper's 2e-4 on 2 CPU cores and plateaued at the same level.
+        # latent_categories: a one-hot code of 10 categories after the 100 Gaussian numbers, and
+        # reuse_fakes (one generator pass per step) each raised the recognised share after
+        # 3 minutes; so did the discriminator's hidden Dense(256) (dcgan_discriminator's default),
+        # which costs some steps per second: the cpu profile trains 4,500 steps (3 minutes).
         "quick": dict(n_images=8_000, steps=1_000, fashion_steps=300, batch_size=64, width=32,
                       learning_rate=5e-4, ema_decay=0.99, classifier_epochs=3, latent_categories=10,
                       reuse_fakes=True),
@@ -91,9 +87,7 @@ def active_profile() -> str:
                 f"GANLAB_PROFILE={chosen!r} is not a profile; use one of {', '.join(PROFILE_NAMES)}."
             )
         return chosen
-    from .device import gpu_names
-
-    return "gpu" if gpu_names() else "cpu"
+    return "gpu" if device.gpu_names() else "cpu"
 
 
 def params(notebook: str, profile: str | None = None, **overrides) -> SimpleNamespace:

@@ -1,5 +1,5 @@
 """Shared fixtures. The tests run offline on a CPU; MNIST comes from $GANLAB_DATA_DIR
-(CI points it at the real MNIST test split) or wherever ganlab.data finds it."""
+(CI points it at the real MNIST test split) or wherever ganlab.datasets finds it."""
 
 import os
 import shutil
@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="session")
 def mnist_source():
     """Where the real MNIST files are; fails with ganlab's own advice when they are missing."""
-    from ganlab.data import find_dataset
+    from ganlab.datasets import find_dataset
 
     source = find_dataset("mnist")
     if source is None:
@@ -41,7 +41,7 @@ def mnist_copy(tmp_path, mnist_source):
 @pytest.fixture
 def no_data_anywhere(tmp_path, monkeypatch):
     """Point every place ganlab looks at empty folders (the Debian path is mocked away)."""
-    import ganlab.data as data
+    import ganlab.datasets as data
 
     monkeypatch.delenv("GANLAB_DATA_DIR", raising=False)
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras-home"))

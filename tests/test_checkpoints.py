@@ -17,14 +17,16 @@ from ganlab.checkpoints import Checkpoints, complete_checkpoints, latest_checkpo
 from ganlab.data import make_dataset
 from ganlab.errors import CheckpointError, InputError
 from ganlab.models import dcgan_discriminator, dcgan_generator
-from ganlab.training import SampleGrid
+from ganlab.noise import NoiseLayout
+from ganlab.callbacks import SampleGrid
 
 IMAGES = np.random.default_rng(0).uniform(-1, 1, (96, 28, 28, 1)).astype("float32")
 
 
 def small_gan(width=8, seed=0, ema=0.9, categories=0):
     keras.utils.set_random_seed(seed)
-    gan = GAN(dcgan_generator(latent_dim=100 + categories, width=width), dcgan_discriminator(width=width),
+    noise = NoiseLayout(categories=categories)
+    gan = GAN(dcgan_generator(latent_dim=noise.dim, width=width), dcgan_discriminator(width=width),
               seed=seed, ema_decay=ema, latent_categories=categories)
     gan.compile()
     return gan
@@ -206,7 +208,7 @@ def test_mixed_precision_state_round_trips_with_its_loss_scale(tmp_path):
     def mixed_gan(seed):
         keras.utils.set_random_seed(seed)
         gan = GAN(dcgan_generator(width=8), dcgan_discriminator(width=8), seed=seed, ema_decay=0.9)
-        gan.compile(path.optimizer(), path.optimizer())
+        gan.compile(d_optimizer=path.optimizer(), g_optimizer=path.optimizer())
         return gan
 
     try:

@@ -131,7 +131,7 @@ def test_resume_with_another_width_is_refused(tmp_path, mnist_source):
 
     import keras
 
-    from ganlab.latent import seed_noise
+    from ganlab.noise import NoiseLayout
 
     config = json.loads((out / "config.json").read_text())
     categories = config["latent_categories"]
@@ -139,6 +139,7 @@ def test_resume_with_another_width_is_refused(tmp_path, mnist_source):
     target = tmp_path / "samples.npy"
     assert ganlab("sample", out, "--n", "6", "--out", target, "--seed", "3").returncode == 0
     generator = keras.saving.load_model(out / "generator.keras")
-    assert generator.inputs[0].shape[-1] == 100 + categories
-    expected = generator(seed_noise(3, 100 + categories, 6, categories=categories), training=False)
+    layout = NoiseLayout(categories=categories)
+    assert generator.inputs[0].shape[-1] == layout.dim
+    expected = generator(layout.seeded(3, 6), training=False)
     np.testing.assert_allclose(np.load(target), keras.ops.convert_to_numpy(expected), atol=1e-5)

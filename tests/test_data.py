@@ -4,12 +4,12 @@ import os
 import numpy as np
 import pytest
 
-from ganlab import data
+from ganlab import data, datasets
 from ganlab.errors import DataCorruptedError, DataNotFoundError, InputError
 
 
 def test_load_mnist_gives_images_in_model_range(mnist_source):
-    images, labels = data.load_mnist()
+    images, labels = datasets.load_mnist()
     assert images.dtype == np.float32 and images.shape[1:] == (28, 28, 1)
     assert len(images) == len(labels) >= 10_000
     assert images.min() == -1.0 and images.max() == 1.0
@@ -20,28 +20,28 @@ def test_load_mnist_gives_images_in_model_range(mnist_source):
 
 
 def test_test_split_matches_known_first_labels(mnist_source):
-    _, labels = data.load_mnist(split="test")
+    _, labels = datasets.load_mnist(split="test")
     assert len(labels) == 10_000
     assert labels[:10].tolist() == [7, 2, 1, 0, 4, 1, 4, 9, 5, 9]  # the published t10k order
 
 
 def test_explicit_dir_wins_over_environment(mnist_copy, monkeypatch, tmp_path):
     monkeypatch.setenv("GANLAB_DATA_DIR", str(tmp_path / "nowhere"))
-    source = data.find_dataset("mnist", data_dir=mnist_copy.parent)
+    source = datasets.find_dataset("mnist", data_dir=mnist_copy.parent)
     assert source.folder == mnist_copy
-    images, _ = data.load_mnist(split="test", data_dir=mnist_copy.parent)
+    images, _ = datasets.load_mnist(split="test", data_dir=mnist_copy.parent)
     assert len(images) == 10_000
 
 
 def test_environment_variable_is_used(mnist_copy, monkeypatch):
     monkeypatch.setenv("GANLAB_DATA_DIR", str(mnist_copy.parent))
-    assert data.find_dataset("mnist").folder == mnist_copy
+    assert datasets.find_dataset("mnist").folder == mnist_copy
 
 
 def test_missing_data_offline_lists_places_and_advice(no_data_anywhere, monkeypatch):
     monkeypatch.setenv("GANLAB_OFFLINE", "1")
     with pytest.raises(DataNotFoundError) as err:
-        data.load_mnist()
+        datasets.load_mnist()
     message = str(err.value)
     assert "keras-home" in message and "GANLAB_DATA_DIR" in message
     assert "GANLAB_OFFLINE=1" in message
@@ -57,12 +57,12 @@ def test_failed_download_is_reported(no_data_anywhere, monkeypatch):
 
     monkeypatch.setattr(keras.datasets.mnist, "load_data", no_network)
     with pytest.raises(DataNotFoundError, match="download failed too.*network is unreachable"):
-        data.load_mnist()
+        datasets.load_mnist()
 
 
 def test_train_split_missing_is_not_found(mnist_copy, no_data_anywhere):
     with pytest.raises(DataNotFoundError, match="train split"):
-        data.load_mnist(split="train", data_dir=mnist_copy.parent, download=False)
+        datasets.load_mnist(split="train", data_dir=mnist_copy.parent, download=False)
 
 
 def test_truncated_file_is_detected_and_left_alone(mnist_copy):
@@ -70,7 +70,7 @@ def test_truncated_file_is_detected_and_left_alone(mnist_copy):
     blob = path.read_bytes()
     path.write_bytes(blob[: len(blob) // 2])
     with pytest.raises(DataCorruptedError, match="t10k-images-idx3-ubyte.gz") as err:
-        data.load_mnist(split="test", data_dir=mnist_copy.parent)
+        datasets.load_mnist(split="test", data_dir=mnist_copy.parent)
     assert "left it untouched" in str(err.value)
     assert path.read_bytes() == blob[: len(blob) // 2]  # not deleted, not rewritten
 
@@ -81,14 +81,14 @@ def test_wrong_checksum_of_valid_gzip_is_detected(mnist_copy):
     raw[100] = (raw[100] + 1) % 10  # one label changed: still a valid IDX file
     path.write_bytes(gzip.compress(bytes(raw)))
     with pytest.raises(DataCorruptedError, match="checksum"):
-        data.load_mnist(split="test", data_dir=mnist_copy.parent)
+        datasets.load_mnist(split="test", data_dir=mnist_copy.parent)
 
 
 def test_recompressed_file_is_accepted(mnist_copy):
     """Debian re-compresses the files: same content, other gzip bytes."""
     path = mnist_copy / "t10k-labels-idx1-ubyte.gz"
     path.write_bytes(gzip.compress(gzip.decompress(path.read_bytes()), mtime=0))
-    _, labels = data.load_mnist(split="test", data_dir=mnist_copy.parent)
+    _, labels = datasets.load_mnist(split="test", data_dir=mnist_copy.parent)
     assert labels[:3].tolist() == [7, 2, 1]
 
 
@@ -98,22 +98,22 @@ def test_foreign_npz_is_rejected(tmp_path):
     np.savez(folder / "mnist.npz", x_train=np.zeros((2, 28, 28), np.uint8), y_train=np.zeros(2),
              x_test=np.zeros((2, 28, 28), np.uint8), y_test=np.zeros(2))
     with pytest.raises(DataCorruptedError, match="SHA-256"):
-        data.load_mnist(data_dir=tmp_path)
+        datasets.load_mnist(data_dir=tmp_path)
 
 
 @pytest.mark.skipif(not os.path.isdir("/usr/share/datasets/fashion-mnist"),
                     reason="Debian's dataset-fashion-mnist is not installed (.ci/run installs it)")
 def test_fashion_mnist_from_debian_package():
-    images, labels = data.load_fashion_mnist(split="test")
+    images, labels = datasets.load_fashion_mnist(split="test")
     assert images.shape == (10_000, 28, 28, 1) and images.dtype == np.float32
     assert labels[:5].tolist() == [9, 2, 1, 1, 6]  # ankle boot, pullover, trouser, trouser, shirt
 
 
 def test_unknown_dataset_and_split():
     with pytest.raises(InputError, match="Unknown dataset 'cifar'"):
-        data.load_dataset("cifar")
+        datasets.load_dataset("cifar")
     with pytest.raises(InputError, match="split must be"):
-        data.load_mnist(split="validation")
+        datasets.load_mnist(split="validation")
 
 
 @pytest.mark.parametrize(
@@ -156,7 +156,7 @@ def test_toy_data_statistics():
 
 
 def test_load_only_the_first_n_images(mnist_source):
-    from ganlab.data import load_mnist
+    from ganlab.datasets import load_mnist
 
     first, labels = load_mnist(n=100)
     everything, all_labels = load_mnist()

@@ -26,7 +26,7 @@ def small_gan(module, categories: int):
 
 
 def test_categories_become_ganlabs_one_hot_code():
-    from ganlab.latent import CODE_SCALE
+    from ganlab.noise import CODE_SCALE
 
     gan = small_gan(load_script(), categories=3)
     assert gan.latent_categories == 3

@@ -9,7 +9,9 @@ from ganlab.errors import InputError
 from ganlab.losses import GANLoss, bce_discriminator
 from ganlab.metrics import moments
 from ganlab.models import dense_discriminator, dense_generator, toy_discriminator, toy_generator
-from ganlab.training import METRIC_NAMES, NaNGuard, SampleGrid, StepHistory, default_optimizer
+from ganlab.callbacks import NaNGuard, SampleGrid, StepHistory
+from ganlab.optimizers import default_optimizer
+from ganlab.training import METRIC_NAMES, update_moving_average
 
 
 def toy_stream(n=20_000, batch_size=128, seed=0):
@@ -118,7 +120,7 @@ def test_ema_generator_averages_weights():
         np.testing.assert_allclose(avg, warm_up * old + (1 - warm_up) * new, rtol=1e-4, atol=1e-6)
     gan.g_optimizer.iterations.assign(1000)  # long after the warm-up, the decay is ema_decay itself
     before = [w.copy() for w in gan.ema_generator.get_weights()]
-    gan._update_ema()
+    update_moving_average(gan.ema_generator, gan.generator, gan.ema_decay, gan.g_optimizer.iterations)
     for avg, old, new in zip(gan.ema_generator.get_weights(), before, gan.generator.get_weights()):
         np.testing.assert_allclose(avg, 0.9 * old + 0.1 * new, rtol=1e-4, atol=1e-6)
     with pytest.raises(InputError, match="ema_decay"):
@@ -166,7 +168,7 @@ def coded_gan(categories=3, gaussian=4):
 
 
 def test_latent_categories_end_the_noise_in_a_scaled_one_hot_code():
-    from ganlab.latent import CODE_SCALE
+    from ganlab.noise import CODE_SCALE
 
     gan = coded_gan(categories=3)
     noise = np.asarray(gan.sample_noise(600))
@@ -184,7 +186,7 @@ def test_the_sample_grid_noise_has_the_code_too():
     gan.compile()
     grid = SampleGrid(n=6, seed=5)
     gan.fit(make_dataset(np.zeros((16, 28, 28, 1), "float32"), 8), epochs=1, verbose=0, callbacks=[grid])
-    from ganlab.latent import seed_noise
+    from ganlab.noise import seed_noise
 
     np.testing.assert_array_equal(grid.noise, seed_noise(5, 7, 6, categories=3))
     np.testing.assert_array_equal(grid.noise, gan.fixed_noise(6, seed=5))
@@ -213,7 +215,7 @@ def one_step_with_fixed_noise(reuse_fakes: bool):
     generator's and discriminator's weights before the step."""
     keras.utils.set_random_seed(0)
     gan = GAN(toy_generator(), toy_discriminator(), reuse_fakes=reuse_fakes)
-    gan.compile(keras.optimizers.SGD(0.5), keras.optimizers.SGD(0.5))
+    gan.compile(d_optimizer=keras.optimizers.SGD(0.5), g_optimizer=keras.optimizers.SGD(0.5))
     noise = np.random.default_rng(0).standard_normal((16, 4)).astype("float32")
     gan.sample_noise = lambda n: keras.ops.convert_to_tensor(noise)  # the same z for every draw
     g_before, d_before = gan.generator.get_weights(), gan.discriminator.get_weights()

@@ -13,7 +13,9 @@ import tensorflow as tf  # noqa: E402
 from matplotlib import animation  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from ganlab import GAN, latent, training, viz, widgets  # noqa: E402
+from ganlab import GAN, callbacks, latent, viz, widgets  # noqa: E402
+from ganlab.noise import CODE_SCALE, seed_noise, with_category  # noqa: E402
+from ganlab.training import METRIC_NAMES  # noqa: E402
 from ganlab.data import toy_data  # noqa: E402
 from ganlab.errors import InputError  # noqa: E402
 from ganlab.models import toy_discriminator, toy_generator  # noqa: E402
@@ -44,7 +46,7 @@ def test_lerp_is_the_straight_line():
 
 
 def test_slerp_stays_on_the_sphere_with_evenly_spaced_angles():
-    z0, z1 = latent.seed_noise(1, 64)[0], latent.seed_noise(2, 64)[0]
+    z0, z1 = seed_noise(1, 64)[0], seed_noise(2, 64)[0]
     z1 = z1 * (np.linalg.norm(z0) / np.linalg.norm(z1))  # equal norms
     radius, omega = np.linalg.norm(z0), angle(z0, z1)
     path = latent.slerp(z0, z1, n=9)
@@ -77,18 +79,18 @@ def test_latent_functions_reject_bad_input(image_generator):
     with pytest.raises(InputError, match="GAN or a generator"):
         latent.interpolate(lambda z: z, np.ones(2), np.zeros(2))
     with pytest.raises(InputError, match="seed"):
-        latent.seed_noise(-1, 4)
+        seed_noise(-1, 4)
     with pytest.raises(InputError, match="at right angles"):
         latent.latent_directions(4, 5)
 
 
 def test_seed_noise_names_one_noise_vector_for_good():
-    a = latent.seed_noise(7, 5, n=3)
+    a = seed_noise(7, 5, n=3)
     assert a.shape == (3, 5) and a.dtype == np.float32
-    np.testing.assert_array_equal(a, latent.seed_noise(7, 5, n=3))
+    np.testing.assert_array_equal(a, seed_noise(7, 5, n=3))
     np.testing.assert_array_equal(a, np.random.default_rng(7).standard_normal((3, 5)).astype("float32"))
-    assert not np.allclose(a, latent.seed_noise(8, 5, n=3))
-    many = latent.seed_noise(0, 100, n=2000)
+    assert not np.allclose(a, seed_noise(8, 5, n=3))
+    many = seed_noise(0, 100, n=2000)
     assert abs(many.mean()) < 0.01 and abs(many.std() - 1.0) < 0.01  # standard normal
 
 
@@ -101,7 +103,7 @@ def test_latent_directions_are_orthonormal_and_repeatable():
 
 
 def test_interpolate_runs_the_generator_along_the_path(image_generator):
-    z0, z1 = latent.seed_noise(1, LATENT_DIM)[0], latent.seed_noise(2, LATENT_DIM)[0]
+    z0, z1 = seed_noise(1, LATENT_DIM)[0], seed_noise(2, LATENT_DIM)[0]
     frames = latent.interpolate(image_generator, z0, z1, n=5)
     assert frames.shape == (5, 6, 6, 1) and frames.dtype == np.float32
     expected = image_generator(latent.slerp(z0, z1, n=5)).numpy()
@@ -119,7 +121,7 @@ def test_interpolate_runs_the_generator_along_the_path(image_generator):
 
 def test_explorer_image_morphs_from_a_to_b_and_moves_along_a_direction(image_generator):
     directions = latent.latent_directions(LATENT_DIM, 3, seed=0)
-    z_a, z_b = latent.seed_noise(3, LATENT_DIM)[0], latent.seed_noise(5, LATENT_DIM)[0]
+    z_a, z_b = seed_noise(3, LATENT_DIM)[0], seed_noise(5, LATENT_DIM)[0]
     at_a = widgets.explorer_image(image_generator, 3, 5, 0.0, 1, 0.0, directions)
     assert at_a.shape == (3, 6, 6, 1)
     np.testing.assert_array_equal(at_a[1], at_a[0])  # morph 0: exactly seed A's sample
@@ -172,33 +174,33 @@ def coded_gan(image_generator):
 
 
 def test_seed_noise_with_categories_keeps_the_gaussian_part_and_adds_a_code():
-    noise = latent.seed_noise(7, LATENT_DIM, n=300, categories=CATEGORIES)
-    np.testing.assert_array_equal(noise[:, :5], latent.seed_noise(7, 5, n=300))
+    noise = seed_noise(7, LATENT_DIM, n=300, categories=CATEGORIES)
+    np.testing.assert_array_equal(noise[:, :5], seed_noise(7, 5, n=300))
     code = noise[:, 5:]
-    assert np.all(np.sort(code, axis=1) == [0.0, 0.0, latent.CODE_SCALE])
+    assert np.all(np.sort(code, axis=1) == [0.0, 0.0, CODE_SCALE])
     assert set(code.argmax(axis=1)) == {0, 1, 2}
-    np.testing.assert_array_equal(noise, latent.seed_noise(7, LATENT_DIM, n=300, categories=CATEGORIES))
+    np.testing.assert_array_equal(noise, seed_noise(7, LATENT_DIM, n=300, categories=CATEGORIES))
     with pytest.raises(InputError, match="from 0 to latent_dim - 1 = 7"):
-        latent.seed_noise(7, LATENT_DIM, categories=8)
+        seed_noise(7, LATENT_DIM, categories=8)
 
 
 def test_with_category_swaps_only_the_code_and_leaves_the_input_alone():
-    noise = latent.seed_noise(1, LATENT_DIM, n=4, categories=CATEGORIES)
+    noise = seed_noise(1, LATENT_DIM, n=4, categories=CATEGORIES)
     kept = noise.copy()
-    moved = latent.with_category(noise, 2, CATEGORIES)
+    moved = with_category(noise, 2, CATEGORIES)
     np.testing.assert_array_equal(noise, kept)
     np.testing.assert_array_equal(moved[:, :5], noise[:, :5])
-    np.testing.assert_array_equal(moved[:, 5:], np.tile([0.0, 0.0, latent.CODE_SCALE], (4, 1)))
-    per_row = latent.with_category(noise, [0, 1, 2, 0], CATEGORIES)
+    np.testing.assert_array_equal(moved[:, 5:], np.tile([0.0, 0.0, CODE_SCALE], (4, 1)))
+    per_row = with_category(noise, [0, 1, 2, 0], CATEGORIES)
     assert per_row[:, 5:].argmax(axis=1).tolist() == [0, 1, 2, 0]
     with pytest.raises(InputError, match="from 0 to 2"):
-        latent.with_category(noise, 3, CATEGORIES)
+        with_category(noise, 3, CATEGORIES)
     with pytest.raises(InputError, match="no code"):
-        latent.with_category(noise, 0, 0)
+        with_category(noise, 0, 0)
 
 
 def test_slerp_follows_the_sphere_with_the_gaussian_part_and_moves_the_code_straight():
-    z0, z1 = latent.seed_noise(1, 64, categories=4)[0], latent.seed_noise(2, 64, categories=4)[0]
+    z0, z1 = seed_noise(1, 64, categories=4)[0], seed_noise(2, 64, categories=4)[0]
     path = latent.slerp(z0, z1, n=5, categories=4)
     np.testing.assert_allclose(path[:, :60], latent.slerp(z0[:60], z1[:60], n=5), atol=1e-6)
     np.testing.assert_allclose(path[:, 60:], latent.lerp(z0[60:], z1[60:], n=5), atol=1e-6)
@@ -206,7 +208,7 @@ def test_slerp_follows_the_sphere_with_the_gaussian_part_and_moves_the_code_stra
 
 
 def test_truncate_pulls_only_the_gaussian_part_towards_zero():
-    noise = latent.seed_noise(4, LATENT_DIM, n=50, categories=CATEGORIES)
+    noise = seed_noise(4, LATENT_DIM, n=50, categories=CATEGORIES)
     kept = noise.copy()
     half = latent.truncate(noise, 0.5, CATEGORIES)
     np.testing.assert_array_equal(noise, kept)  # the caller's noise is left alone
@@ -236,10 +238,10 @@ def test_interpolate_reads_the_code_length_from_the_gan(coded_gan, image_generat
 
 def test_explorer_sets_the_current_code_and_keeps_its_gaussian_part(coded_gan, image_generator):
     directions = latent.latent_directions(LATENT_DIM, 2, categories=CATEGORIES)
-    z_a = latent.seed_noise(3, LATENT_DIM, categories=CATEGORIES)[0]
+    z_a = seed_noise(3, LATENT_DIM, categories=CATEGORIES)[0]
     a, current, _ = widgets.explorer_image(coded_gan, 3, 5, 0.0, 0, 0.0, directions, category=1)
     np.testing.assert_allclose(a, image_generator(z_a[None]).numpy()[0], atol=1e-6)  # seed A keeps its own code
-    recoded = latent.with_category(z_a, 1, CATEGORIES)
+    recoded = with_category(z_a, 1, CATEGORIES)
     np.testing.assert_allclose(current, image_generator(recoded[None]).numpy()[0], atol=1e-6)
     box = widgets.latent_explorer(coded_gan, n_directions=2)
     code, image = box.children[3], box.children[4]
@@ -339,14 +341,14 @@ def toy_fit(callbacks, epochs=3):
 
 def test_live_plot_saves_the_figure_and_keeps_the_history(tmp_path, monkeypatch):
     monkeypatch.setattr(training, "_in_notebook", lambda: False)
-    live = training.LivePlot(path=tmp_path / "live.png")
+    live = callbacks.LivePlot(path=tmp_path / "live.png")
     history = toy_fit([live])
     assert (tmp_path / "live.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert live.updates == 3
-    for name in training.METRIC_NAMES:
+    for name in METRIC_NAMES:
         assert len(live.history[name]) == 3
         np.testing.assert_allclose(live.history[name], history.history[name], rtol=1e-6)
-    quiet = training.LivePlot()  # no notebook, no path: keeps the numbers, draws nothing
+    quiet = callbacks.LivePlot()  # no notebook, no path: keeps the numbers, draws nothing
     toy_fit([quiet], epochs=2)
     assert quiet.updates == 0 and len(quiet.history["d_loss"]) == 2
 
@@ -366,8 +368,8 @@ def test_live_plot_updates_one_notebook_output_in_place(monkeypatch):
 
     monkeypatch.setattr(training, "_in_notebook", lambda: True)
     monkeypatch.setattr(IPython.display, "display", fake_display)
-    samples = training.SampleGrid(n=64)
-    toy_fit([samples, training.LivePlot(every=2, samples=samples)])
+    samples = callbacks.SampleGrid(n=64)
+    toy_fit([samples, callbacks.LivePlot(every=2, samples=samples)])
     # epoch 2 shows the output, the end of training (epoch 3) updates it: no second figure
     assert calls == [("display", True),
                      ("update", ["losses", "discriminator outputs", "samples, epoch 3"])]

@@ -2,7 +2,7 @@
 
 - ``toy``: tiny MLPs for 1-D / 2-D data (notebooks/01_gan_on_toy_data.ipynb)
 - ``dense``: the dense (MLP) MNIST GAN (notebooks/02_dense_mnist_gan.ipynb)
-- ``dcgan``: convolutional GAN for 28, 32 and 64 px images (notebooks/03_dcgan.ipynb)
+- ``dcgan``: convolutional GAN for 28, 32 and 64 px images (notebooks/04_dcgan.ipynb)
 """
 
 from .dcgan import dcgan_discriminator, dcgan_generator

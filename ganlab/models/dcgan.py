@@ -1,20 +1,20 @@
 """DCGAN: convolutional generator and discriminator (Radford et al., 2016).
 
-Introduced in notebooks/03_dcgan.ipynb. The DCGAN guidelines, as built here:
+Introduced in notebooks/04_dcgan.ipynb. The DCGAN guidelines, as built here:
 
 - no pooling: the generator upsamples with strided transposed convolutions, the
   discriminator downsamples with strided convolutions;
 - batch norm in the generator (not on its output), ReLU in the generator, tanh output;
 - LeakyReLU with slope 0.2 in the discriminator, batch norm after its first block;
-- Adam(2e-4, beta_1=0.5) (``ganlab.training.default_optimizer``).
+- Adam(2e-4, beta_1=0.5) (``ganlab.optimizers.default_optimizer``).
 
 One departure: the paper removes fully connected hidden layers; by default this
 discriminator keeps one (``hidden_units``, as InfoGAN's MNIST discriminator does,
 Chen et al., 2016) between its convolutions and its logit. With only a linear read-out,
 D judges a digit as a sum of local patches and lets through blends of two digits; with
-the hidden layer, the share of recognisable digits after 3 minutes on 2 CPU cores rose
-from about 60-75 % to 83-91 % (docs/benchmarks.md). ``hidden_units=0`` is the paper's
-discriminator.
+the hidden layer it can judge the whole shape, and the share of recognisable digits after
+3 minutes on 2 CPU cores rose clearly (docs/benchmarks.md, "The discriminator's hidden
+layer"). ``hidden_units=0`` is the paper's discriminator.
 
 Image sizes: 28 (MNIST, Fashion-MNIST; from 7 x 7), 32 and 64 (from 4 x 4). Every
 upsampling doubles the side and halves the channels, so ``width`` is the channel
