@@ -1,11 +1,12 @@
 # The README's two commands:
 #   make lab    install everything into .venv and open the course in JupyterLab
 #   make test   install (if needed) and run the whole test suite (unit tests + every notebook)
+#   make course / make figures: the rendered course and its reference figures (docs/build_course.py)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: lab test install benchmarks clean-venv
+.PHONY: lab test install benchmarks course figures clean-venv
 
 # --allow-root only where you are root (a container): Jupyter refuses root otherwise.
 lab: install
@@ -30,6 +31,16 @@ benchmarks: install
 	$(BIN)/python benchmarks/dense_mnist_quality.py
 	$(BIN)/python benchmarks/dcgan_throughput.py
 	$(BIN)/python benchmarks/resume_cycles.py
+	$(BIN)/python benchmarks/gpu_profile_on_cpu.py
+	$(BIN)/python benchmarks/binder_sim.py
+
+# The rendered copy of the course (every notebook executed, cpu profile) in docs/_build/course/;
+# `make figures` also redraws the reference figures in docs/figures/ (commit them).
+course: install
+	$(BIN)/python docs/build_course.py --profile cpu --out docs/_build/course
+
+figures: install
+	$(BIN)/python docs/build_course.py --profile cpu --out docs/_build/course --figures
 
 clean-venv:
 	rm -rf $(VENV)

@@ -10,16 +10,22 @@ LeakyReLU 0.3) and discriminator (5x5 convolutions 64-128, dropout 0.3), batch 2
 Adam(1e-4) for both, noise batches of 256 whatever the real batch, and a plain
 ``tf.function`` train step over ``Dataset.shuffle(60000).batch(256)``.
 
-ganlab: ``dcgan_generator``/``dcgan_discriminator`` (its hidden layer: --d-hidden) with the profile's width, batch
-size, one-hot code (latent_categories) and one-pass step (reuse_fakes), ``GAN.fit`` on the fast path ``choose_fast_path()`` picks for this device (XLA,
-mixed precision, steps per execution).
+ganlab: ``ganlab.build_gan("dcgan", profile)`` (the discriminator's hidden layer: --d-hidden): the
+profile's width, batch size, one-hot code (latent_categories) and one-pass step (reuse_fakes),
+``GAN.fit`` on the fast path ``choose_fast_path()`` picks for this device (XLA, mixed precision,
+steps per execution), for a time budget (``ganlab.callbacks.TimeBudget``).
 
 --mode speed: images/s (real images consumed per second) after a warm-up, the recipes
 taking turns; with the profile's one-pass step, also ganlab's DCGAN without it.
 --mode quality: trains each for --seconds (clock covers training only) and prints
-the share of 1,000 samples that ganlab.metrics.mnist_classifier names as a digit
-with p >= 0.9 every --eval-every seconds, and the time each first reaches --target;
-for ganlab's, also the share at the end with its noise truncated (ganlab.latent.truncate).
+``ganlab.metrics.sample_quality`` (the share of 1,000 samples from the noise of seed 1 that
+ganlab.metrics.mnist_classifier names as a digit with p >= 0.9) every --eval-every seconds,
+and the time each first reaches --target; for ganlab's, also the share at the end with its
+noise truncated (ganlab.latent.truncate).
+
+The tutorial's recipe keeps its own models, noise size and training loop: it is the reference
+being compared, written as the tutorial writes it, so none of ganlab's code is used for it
+except the measurement (the same 1,000 noise vectors of seed 1, through ``sample_quality``).
 """
 
 from __future__ import annotations
@@ -35,9 +41,12 @@ import keras
 import tensorflow as tf
 from keras import layers
 
+from ganlab.callbacks import TimeBudget
+from ganlab.metrics import sample_quality
 from ganlab.models.dcgan import HIDDEN_UNITS  # the discriminator's default hidden layer
+from ganlab.noise import NoiseLayout
 
-NOISE_DIM = 100
+TUTORIAL_NOISE = NoiseLayout()  # the tutorial's noise: 100 Gaussian numbers (GAUSSIAN_DIM), no code
 TRUNCATIONS = (1.0, 0.8, 0.6, 0.4)  # quality mode: ganlab's samples at these truncation psi
 
 
@@ -46,7 +55,7 @@ TRUNCATIONS = (1.0, 0.8, 0.6, 0.4)  # quality mode: ganlab's samples at these tr
 
 def tutorial_generator() -> keras.Model:
     return keras.Sequential([
-        keras.Input((NOISE_DIM,)),
+        keras.Input((TUTORIAL_NOISE.dim,)),
         layers.Dense(7 * 7 * 256, use_bias=False), layers.BatchNormalization(), layers.LeakyReLU(),
         layers.Reshape((7, 7, 256)),
         layers.Conv2DTranspose(128, 5, strides=1, padding="same", use_bias=False),
@@ -67,9 +76,11 @@ def tutorial_discriminator() -> keras.Model:
 
 
 class TutorialRecipe:
-    """The tutorial's models, optimizers and tf.function train step."""
+    """The tutorial's models, optimizers and tf.function train step (the reference: its own loop)."""
 
     batch_size = 256
+    noise = TUTORIAL_NOISE
+    latent_categories = 0  # what sample_quality reads of a GAN: the noise layout, fixed_noise and generate
 
     def __init__(self, images: np.ndarray):
         self.generator, self.discriminator = tutorial_generator(), tutorial_discriminator()
@@ -79,7 +90,7 @@ class TutorialRecipe:
 
     @tf.function
     def train_step(self, images):
-        noise = tf.random.normal([self.batch_size, NOISE_DIM])  # 256 even for a smaller last batch
+        noise = tf.random.normal([self.batch_size, self.noise.dim])  # 256 even for a smaller last batch
         with tf.GradientTape() as gen_tape, tf.GradientTape() as disc_tape:
             generated = self.generator(noise, training=True)
             real_output = self.discriminator(images, training=True)
@@ -102,52 +113,45 @@ class TutorialRecipe:
                 if time.perf_counter() - start >= seconds:
                     return seen, time.perf_counter() - start
 
-    def generate_fixed(self, n: int) -> np.ndarray:
-        """Samples from the same ``n`` Gaussian noise vectors every time (seed 1)."""
-        noise = ganlab.latent.seed_noise(1, NOISE_DIM, n)
+    def fixed_noise(self, n: int, seed: int = 0) -> np.ndarray:
+        return self.noise.seeded(seed, n)
+
+    def generate(self, n: int | None = None, noise=None) -> np.ndarray:
         return keras.ops.convert_to_numpy(self.generator(noise, training=False)).astype("float32")
+
+    def quality(self, classifier, psi: float = 1.0) -> dict:
+        """docs/benchmarks.md's measurement (``ganlab.metrics.sample_quality``) of the tutorial's generator."""
+        return sample_quality(self, classifier, psi=psi)
 
 
 # ---------------------------------------------------------------------- ganlab's DCGAN
 
 
 class GanlabRecipe:
-    """ganlab's DCGAN on the fast path chosen for this device."""
+    """ganlab's DCGAN, as ``ganlab.build_gan`` builds it, on the fast path chosen for this device."""
 
     def __init__(self, images: np.ndarray, profile: str, reuse_fakes: bool | None = None,
                  d_hidden: int = HIDDEN_UNITS, seed: int = 0):
         from ganlab.fast_path import choose_fast_path
-        from ganlab.models import dcgan_discriminator, dcgan_generator
 
-        self.p = ganlab.params("dcgan", profile)
-        if reuse_fakes is not None:
-            self.p.reuse_fakes = reuse_fakes
-        self.path = choose_fast_path().apply()
+        self.path = choose_fast_path()
+        overrides = {} if reuse_fakes is None else {"reuse_fakes": reuse_fakes}
+        self.gan = ganlab.build_gan("dcgan", profile, seed=seed, fast_path=self.path,
+                                    discriminator_options={"hidden_units": d_hidden}, **overrides)
+        self.p = self.gan.recipe
         self.batch_size = self.p.batch_size
-        keras.utils.set_random_seed(seed)
-        self.gan = ganlab.GAN(dcgan_generator(latent_dim=NOISE_DIM + self.p.latent_categories, width=self.p.width),
-                              dcgan_discriminator(width=self.p.width, hidden_units=d_hidden), seed=seed,
-                              ema_decay=self.p.ema_decay,
-                              latent_categories=self.p.latent_categories, reuse_fakes=self.p.reuse_fakes)
-        self.gan.compile(self.path.optimizer(self.p.learning_rate), self.path.optimizer(self.p.learning_rate),
-                         **self.path.compile_kwargs())
-        self.steps_per_epoch = len(images) // self.batch_size
         self.dataset = ganlab.make_dataset(images, self.batch_size, seed=seed, drop_remainder=True).repeat()
         keras.config.set_dtype_policy("float32")  # the tutorial's models (built later) stay float32
 
     def train_for(self, seconds: float) -> tuple[int, float]:
-        start, before = time.perf_counter(), int(self.gan.g_optimizer.iterations)
-        chunk = max(self.path.steps_per_execution, 20)
-        while time.perf_counter() - start < seconds:
-            self.gan.fit(self.dataset, steps_per_epoch=chunk, epochs=1, verbose=0)
-        steps = int(self.gan.g_optimizer.iterations) - before
-        return steps * self.batch_size, time.perf_counter() - start
+        """Train until ``seconds`` pass (``TimeBudget``); return (images seen, seconds taken)."""
+        budget = TimeBudget(seconds)
+        self.gan.fit(self.dataset, epochs=1, steps_per_epoch=10**9, verbose=0, callbacks=[budget])
+        return budget.steps * self.batch_size, budget.elapsed
 
-    def generate_fixed(self, n: int, psi: float = 1.0) -> np.ndarray:
-        """Samples from the same ``n`` noise vectors every time (seed 1; with the profile's code),
-        the Gaussian part truncated by ``psi`` (1: as drawn in training)."""
-        noise = ganlab.latent.truncate(self.gan.fixed_noise(n, seed=1), psi, self.gan.latent_categories)
-        return self.gan.generate(noise=noise)
+    def quality(self, classifier, psi: float = 1.0) -> dict:
+        """docs/benchmarks.md's measurement: 1,000 samples from the noise of seed 1, truncated by ``psi``."""
+        return sample_quality(self.gan, classifier, psi=psi)
 
 
 # ---------------------------------------------------------------------- modes
@@ -175,7 +179,7 @@ def speed(recipes: dict, seconds: float, rounds: int = 2) -> None:
 
 
 def quality(recipes: dict, seconds: float, every: float, target: float, classifier_epochs: int) -> None:
-    from ganlab.metrics import mnist_classifier, recognisable_fraction
+    from ganlab.metrics import mnist_classifier
 
     classifier = mnist_classifier(epochs=classifier_epochs)
     reached = {}
@@ -185,7 +189,7 @@ def quality(recipes: dict, seconds: float, every: float, target: float, classifi
         while trained < seconds - 1:
             more, took = recipe.train_for(min(every, seconds - trained))
             trained, seen = trained + took, seen + more
-            share = recognisable_fraction(recipe.generate_fixed(1000), classifier)["fraction"]
+            share = recipe.quality(classifier)["fraction"]
             print(f"{trained:>8.0f} {seen:>10,} {share:>11.1%}", flush=True)
             if share >= target and name not in reached:
                 reached[name] = trained
@@ -200,17 +204,15 @@ def quality(recipes: dict, seconds: float, every: float, target: float, classifi
 
 def truncation_table(recipe: GanlabRecipe, classifier) -> None:
     """The same 1,000 samples' share at smaller truncation psi: fidelity against variety."""
-    from ganlab.metrics import recognisable_fraction
-
     print(f"{'psi':>8} {'recognised':>11} {'rarest digit':>15}   (truncation trick, after training)")
     for psi in TRUNCATIONS:
-        votes = recognisable_fraction(recipe.generate_fixed(1000, psi), classifier)
+        votes = recipe.quality(classifier, psi)
         rarest = int(np.argmin(votes["counts"]))
         rarest_text = f"{rarest}: {votes['counts'][rarest]} of 1,000"
         print(f"{psi:>8} {votes['fraction']:>11.1%} {rarest_text:>15}", flush=True)
 
 
-def main() -> None:
+def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mode", choices=("speed", "quality"), default="speed")
     parser.add_argument("--profile", choices=("quick", "cpu", "gpu"), help="default: chosen by device")
@@ -223,14 +225,18 @@ def main() -> None:
                         help=f"units of ganlab's discriminator's hidden Dense layer (default {HIDDEN_UNITS}; "
                              "0: none, as in the DCGAN paper)")
     parser.add_argument("--seed", type=int, default=0, help="seed for ganlab's weights, noise and image order")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if args.seconds <= 0 or args.eval_every <= 0 or not 0 < args.target <= 1:
         parser.error("--seconds and --eval-every must be positive and --target in (0, 1].")
     if args.d_hidden < 0:
         parser.error(f"--d-hidden must be 0 (no hidden layer) or a positive number of units, not {args.d_hidden}.")
     if args.ganlab_only and args.mode == "speed":
         parser.error("--ganlab-only is for --mode quality: speed mode compares the two recipes.")
+    return args
 
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
     profile = args.profile or ganlab.active_profile()
     images, _ = ganlab.load_mnist()
     ganlab_recipe = GanlabRecipe(images, profile, d_hidden=args.d_hidden, seed=args.seed)

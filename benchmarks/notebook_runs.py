@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,6 +44,21 @@ def run_one(path: Path, profile: str, keep: Path | None = None) -> dict:
     return {"notebook": path.stem, "profile": profile, "seconds": round(seconds, 1), "peak_mb": round(peak_kb / 1024)}
 
 
+def run_in_child(path: Path, profile: str, keep: Path | None = None, python: str = sys.executable,
+                 prefix: Sequence[str] = (), env: dict[str, str] | None = None,
+                 preexec_fn: Callable[[], None] | None = None) -> dict:
+    """run_one in a fresh child process, `*prefix python notebook_runs.py --one path`, so that
+    the peak memory is this notebook's alone. benchmarks/binder_sim.py passes another python,
+    a prefix (taskset, binder/start) and a preexec_fn (a cgroup)."""
+    keep_args = ["--keep", str(keep.resolve())] if keep else []
+    done = subprocess.run([*prefix, python, str(Path(__file__).resolve()), "--profile", profile, "--one", str(path),
+                           *keep_args], capture_output=True, text=True, env=env, preexec_fn=preexec_fn)
+    if done.returncode != 0:
+        print(done.stderr[-2000:], file=sys.stderr)
+        return {"notebook": path.stem, "profile": profile, "seconds": "failed", "peak_mb": "-"}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("names", nargs="*", help="notebook stems (default: all)")
@@ -58,15 +74,9 @@ def main() -> int:
         paths = [p for p in paths if p.stem in args.names]
     rows = []
     for path in paths:
-        keep = ["--keep", str(args.keep.resolve())] if args.keep else []
-        done = subprocess.run([sys.executable, __file__, "--profile", args.profile, "--one", str(path), *keep],
-                              capture_output=True, text=True)
-        if done.returncode != 0:
-            print(done.stderr[-2000:], file=sys.stderr)
-            rows.append({"notebook": path.stem, "profile": args.profile, "seconds": "failed", "peak_mb": "-"})
-            continue
-        rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
-        print(f"  {rows[-1]}", file=sys.stderr, flush=True)
+        rows.append(run_in_child(path, args.profile, args.keep))
+        if rows[-1]["seconds"] != "failed":
+            print(f"  {rows[-1]}", file=sys.stderr, flush=True)
     print(f"\n{'notebook':<24} {'profile':<8} {'seconds':>8} {'peak MB':>8}   (cores: {os.cpu_count()})")
     for row in rows:
         print(f"{row['notebook']:<24} {row['profile']:<8} {row['seconds']:>8} {row['peak_mb']:>8}")

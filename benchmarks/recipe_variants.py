@@ -6,11 +6,15 @@
     python benchmarks/recipe_variants.py dcgan --d-width 64 --seconds 180
     python benchmarks/recipe_variants.py dense --d-units 1024,512,256 --learning-rate 1.2e-3
 
-Trains the dense GAN or the DCGAN with the cpu profile's settings, changed by the
-options below, for --seconds of training. Every --eval-every seconds it prints the share
-of 1,000 samples (fixed noise) that ganlab.metrics.mnist_classifier names as a digit with
-p >= 0.9: for the generator itself and for moving averages of its weights with decays
-0.99, 0.995 and 0.999, all kept in the same run. Compare the rows of docs/benchmarks.md.
+Trains the dense GAN or the DCGAN with the cpu profile's settings (``ganlab.build.recipe``),
+changed by the options below, for --seconds of training (``ganlab.callbacks.TimeBudget``).
+The networks come from ``ganlab.build.build_models``; the GAN is ``ganlab.GAN`` with the
+variants written in its hooks (``generate_fakes``, ``discriminate``, ``train_step`` calling
+``super()``), so its steps, loss scaling and trackers are the package's. Every --eval-every
+seconds it prints ``ganlab.metrics.sample_quality`` (the share of 1,000 samples from the noise
+of seed 1 that ganlab.metrics.mnist_classifier names as a digit with p >= 0.9): for the
+generator itself and for moving averages of its weights with decays 0.99, 0.995 and 0.999,
+all kept in the same run. Compare the rows of docs/benchmarks.md.
 
 Variants:
   --simultaneous     one generated batch serves both updates, as in the TensorFlow DCGAN
@@ -23,27 +27,31 @@ Variants:
                      ganlab.GAN's latent_categories (default: the profile's; 0: Gaussian
                      noise only), so the generator can jump between digits instead of
                      blending them where the latent space passes from one digit to the next
-  --info W          InfoGAN's mutual-information term with weight W (needs a code and the
-                     one-pass step): a small head on the discriminator's features learns to
-                     tell the code back from each generated image, and the generator is
-                     rewarded when it can, so each category draws something distinct
-  --latent-dim N, --learning-rate LR, --batch-size N
+  --info W           InfoGAN's mutual-information term with weight W (needs a code): a
+                     small head on the discriminator's features learns to tell the code
+                     back from each generated image (trained with the discriminator's
+                     optimizer), and the generator is rewarded when it can, so each
+                     category draws something distinct
+  --latent-dim N     the Gaussian part of the noise (default ganlab.noise.GAUSSIAN_DIM)
+  --learning-rate LR, --batch-size N
   dcgan: --g-width N, --d-width N, --d-no-batch-norm, --d-hidden N (units of the
          discriminator's hidden Dense layer; default as in dcgan_discriminator, 0: none)
-  dense: --g-units A,B,C, --d-units A,B, --d-dropout R (dropout after each of the
-         discriminator's hidden layers; default 0, as in dense_discriminator)
+  dense: --d-units A,B, --d-dropout R (dropout after each of the discriminator's hidden
+         layers; default 0, as in dense_discriminator)
 """
 
 from __future__ import annotations
 
 import argparse
-import time
+from types import SimpleNamespace
 
 import numpy as np
 
 import ganlab  # noqa: F401  (sets the Keras backend before keras loads)
 import keras
 import tensorflow as tf
+from ganlab.losses import GANLoss, get_loss
+from ganlab.noise import GAUSSIAN_DIM, NoiseLayout
 from ganlab.training import update_moving_average
 from keras import ops
 
@@ -62,77 +70,90 @@ def translate(images, pixels: int):
         interpolation="NEAREST", fill_mode="CONSTANT", fill_value=-1.0)
 
 
-class VariantGAN(ganlab.GAN):
-    """ganlab's GAN with the variants above, and one moving average per decay in DECAYS."""
+def with_code_head(discriminator: keras.Model, categories: int) -> keras.Model:
+    """The discriminator with a second output: logits of the code's category, read by one Dense
+    layer off its last features (InfoGAN's Q head). Its first output is still the logit."""
+    head = keras.layers.Dense(categories, dtype="float32", name="code_head")
+    return keras.Model(discriminator.inputs, [discriminator.outputs[0], head(discriminator.layers[-2].output)],
+                       name=f"{discriminator.name}_with_code_head")
 
-    def __init__(self, generator, discriminator, simultaneous: bool, translate_pixels: int, categories: int,
-                 info_weight: float = 0.0):
-        super().__init__(generator, discriminator, seed=0, latent_categories=categories, reuse_fakes=simultaneous)
-        self.translate_pixels = translate_pixels
-        self.info_weight = info_weight
-        if info_weight:  # the code's recogniser: one Dense layer on the discriminator's last features
-            self.d_features = keras.Model(discriminator.inputs, discriminator.layers[-2].output)
-            self.d_last = discriminator.layers[-1]
-            self.q_head = keras.layers.Dense(categories, name="q_head")
-            self.q_head.build(self.d_features.outputs[0].shape)
-            self.q_optimizer = ganlab.training.default_optimizer(2e-4)
+
+def without_batch_norm(discriminator: keras.Model) -> keras.Model:
+    """The same layers with the batch norm left out (fresh weights)."""
+    layers = [layer for layer in discriminator.layers[1:] if not isinstance(layer, keras.layers.BatchNormalization)]
+    return keras.Sequential([keras.Input(discriminator.inputs[0].shape[1:])] +
+                            [type(layer).from_config(layer.get_config()) for layer in layers])
+
+
+class VariantGAN(ganlab.GAN):
+    """ganlab's GAN with the variants above written in its hooks, and one moving average of the
+    generator per decay in DECAYS. ``GAN.train_step`` (either step, with its loss scaling)
+    does the training; nothing of it is copied here."""
+
+    def __init__(self, generator, discriminator, *, translate_pixels: int = 0, info_weight: float = 0.0,
+                 **gan_options):
+        categories = gan_options.get("latent_categories", 0)
+        if info_weight and not categories:
+            raise ganlab.errors.InputError("The InfoGAN term (info_weight) needs a code: latent_categories >= 1.")
+        if info_weight:
+            discriminator = with_code_head(discriminator, categories)
+        super().__init__(generator, discriminator, **gan_options)
+        self.translate_pixels = int(translate_pixels)
+        self.info_weight = float(info_weight)
+        self._step = SimpleNamespace(fakes=None, codes=None, info=0.0)  # tensors of the step being traced
         self.averages = {}
         for decay in DECAYS:
             average = keras.models.clone_model(generator)
             average.set_weights(generator.get_weights())
             self.averages[decay] = average
 
-    def judge(self, images):
-        if self.translate_pixels:
-            images = translate(images, self.translate_pixels)
-        return self.discriminator(images, training=True)
+    def compile(self, *, loss="non_saturating", **options):
+        base = get_loss(loss)
+        if self.info_weight:  # both players' losses gain the weighted code-recognition error
+            loss = GANLoss(f"{base.name} + info", lambda real, fake: base.discriminator(real, fake) + self._info(),
+                           lambda fake: base.generator(fake) + self._info(), base.outputs_are_logits)
+        super().compile(loss=loss, **options)
+
+    def _info(self):
+        return self.info_weight * self._step.info
+
+    def generate_fakes(self, data, batch_size, training: bool = True):
+        noise = self.sample_noise(batch_size)
+        fakes = self.generator(noise, training=training)
+        if self.info_weight:  # remember which code each fake was drawn with
+            self._step.fakes, self._step.codes = fakes, ops.argmax(noise[:, -self.latent_categories:], axis=1)
+        return fakes
+
+    def discriminate(self, samples, data, training: bool = True):
+        seen = translate(samples, self.translate_pixels) if self.translate_pixels else samples
+        if not self.info_weight:
+            return self.discriminator(seen, training=training)
+        logit, code_logits = self.discriminator(seen, training=training)
+        if samples is self._step.fakes:  # generated: how well the head reads their code back
+            self._step.info = ops.mean(keras.losses.sparse_categorical_crossentropy(
+                self._step.codes, code_logits, from_logits=True))
+        return logit
 
     def train_step(self, data):
-        real = data[0] if isinstance(data, (tuple, list)) else data
-        batch_size = ops.shape(real)[0]
-        if self.info_weight:
-            return self._info_step(real, batch_size)
-        with tf.GradientTape(persistent=True) as tape:
-            fake = self.generator(self.sample_noise(batch_size), training=True)
-            real_out, fake_out = self.judge(real), self.judge(fake)
-            d_loss = self.gan_loss.discriminator(real_out, fake_out)
-            if self.reuse_fakes:
-                g_loss = self.gan_loss.generator(fake_out)
-        self._apply(tape, d_loss, self.discriminator, self.d_optimizer)
-        if not self.reuse_fakes:  # ganlab's default: the updated discriminator judges fresh samples
-            with tf.GradientTape() as tape:
-                g_loss = self.gan_loss.generator(self.judge(self.generator(self.sample_noise(batch_size),
-                                                                             training=True)))
-        self._apply(tape, g_loss, self.generator, self.g_optimizer)
-        self._update_averages()
-        self._update_trackers(d_loss, g_loss, real_out, fake_out)
-        return {name: tracker.result() for name, tracker in self.trackers.items()}
-
-    def _info_step(self, real, batch_size):
-        """The one-pass step plus InfoGAN's term: D and the head learn to read the code, G to show it."""
-        noise = self.sample_noise(batch_size)
-        codes = ops.argmax(noise[:, -self.latent_categories:], axis=1)
-        with tf.GradientTape(persistent=True) as tape:
-            fake = self.generator(noise, training=True)
-            real_out = self.judge(real)
-            features = self.d_features(translate(fake, self.translate_pixels) if self.translate_pixels else fake,
-                                       training=True)
-            fake_out = self.d_last(features)
-            info = ops.mean(keras.losses.sparse_categorical_crossentropy(codes, self.q_head(features),
-                                                                         from_logits=True))
-            d_loss = self.gan_loss.discriminator(real_out, fake_out)
-            g_loss = self.gan_loss.generator(fake_out)
-            d_total, g_total = d_loss + self.info_weight * info, g_loss + self.info_weight * info
-        self._apply(tape, d_total, self.discriminator, self.d_optimizer)
-        self._apply(tape, d_total, self.q_head, self.q_optimizer)
-        self._apply(tape, g_total, self.generator, self.g_optimizer)
-        self._update_averages()
-        self._update_trackers(d_loss, g_loss, real_out, fake_out)
-        return {name: tracker.result() for name, tracker in self.trackers.items()}
-
-    def _update_averages(self):
+        logs = super().train_step(data)
         for decay, average in self.averages.items():
             update_moving_average(average, self.generator, decay, self.g_optimizer.iterations)
+        return logs
+
+
+class WithGenerator:
+    """What ``sample_quality`` reads of a GAN (its noise and ``generate``), with another generator:
+    to measure each of VariantGAN's moving averages the same way."""
+
+    def __init__(self, gan: ganlab.GAN, generator: keras.Model):
+        self.gan, self.generator = gan, generator
+        self.latent_categories = gan.latent_categories
+
+    def fixed_noise(self, n: int, seed: int = 0) -> np.ndarray:
+        return self.gan.fixed_noise(n, seed)
+
+    def generate(self, n: int | None = None, noise=None) -> np.ndarray:
+        return np.asarray(ops.convert_to_numpy(ops.cast(self.generator(noise, training=False), "float32")))
 
 
 def units(text: str) -> tuple[int, ...]:
@@ -142,26 +163,37 @@ def units(text: str) -> tuple[int, ...]:
         raise argparse.ArgumentTypeError(f"expected layer sizes like 512,256, not {text!r}") from None
 
 
-def build_models(args, p):
-    from ganlab.models import dcgan_discriminator, dcgan_generator, dense_discriminator, dense_generator
+def build_models(args, p) -> tuple[keras.Model, keras.Model]:
+    """(generator, discriminator) through ``ganlab.build.build_models``, with the variants' sizes."""
+    from ganlab.build import build_models as build
 
-    latent_dim = args.latent_dim + args.categories  # the Gaussian noise, then the one-hot code
-
+    noise = NoiseLayout(args.latent_dim, args.categories)
     if args.model == "dense":
-        g_kwargs = {"units": args.g_units} if args.g_units else {}
-        d_kwargs = {"units": args.d_units} if args.d_units else {}
-        d_kwargs["dropout"] = args.d_dropout
-        return dense_generator(latent_dim=latent_dim, **g_kwargs), dense_discriminator(**d_kwargs)
-    d_kwargs = {} if args.d_hidden is None else {"hidden_units": args.d_hidden}
-    discriminator = dcgan_discriminator(width=args.d_width or p.width, **d_kwargs)
-    if args.d_no_batch_norm:  # the same layers with the batch norm left out
-        layers = [layer for layer in discriminator.layers[1:] if not isinstance(layer, keras.layers.BatchNormalization)]
-        discriminator = keras.Sequential([keras.Input(discriminator.inputs[0].shape[1:])] +
-                                         [type(layer).from_config(layer.get_config()) for layer in layers])
-    return dcgan_generator(latent_dim=latent_dim, width=args.g_width or p.width), discriminator
+        options = {"dropout": args.d_dropout, **({"units": args.d_units} if args.d_units else {})}
+        return build("dense", noise, discriminator_options=options)
+    options = {} if args.d_hidden is None else {"hidden_units": args.d_hidden}
+    g_width, d_width = args.g_width or p.width, args.d_width or p.width
+    generator, discriminator = build("dcgan", noise, width=g_width, discriminator_options=options)
+    if d_width != g_width:
+        discriminator = build("dcgan", noise, width=d_width, discriminator_options=options)[1]
+    return generator, without_batch_norm(discriminator) if args.d_no_batch_norm else discriminator
 
 
-def main() -> None:
+def build_gan(args, p) -> VariantGAN:
+    """The variant GAN, compiled on this device's fast path, as ``ganlab.build_gan`` compiles."""
+    from ganlab.fast_path import choose_fast_path
+
+    path = choose_fast_path().apply()
+    keras.utils.set_random_seed(0)
+    gan = VariantGAN(*build_models(args, p), seed=0, latent_categories=args.categories,
+                     reuse_fakes=args.simultaneous, translate_pixels=args.translate, info_weight=args.info)
+    learning_rate = args.learning_rate or p.learning_rate
+    gan.compile(d_optimizer=path.optimizer(learning_rate), g_optimizer=path.optimizer(learning_rate),
+                loss=args.loss, **path.compile_kwargs())
+    return gan
+
+
+def parse_args(argv=None) -> tuple[argparse.Namespace, argparse.ArgumentParser]:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("model", choices=("dense", "dcgan"))
     parser.add_argument("--seconds", type=float, default=180.0)
@@ -170,65 +202,71 @@ def main() -> None:
     parser.add_argument("--translate", type=int, default=0, metavar="PX")
     parser.add_argument("--loss", default="non_saturating")
     parser.add_argument("--info", type=float, default=0.0, metavar="W")
-    parser.add_argument("--latent-dim", type=int, default=100)
+    parser.add_argument("--latent-dim", type=int, default=GAUSSIAN_DIM)
     parser.add_argument("--categories", type=int, metavar="K")
     parser.add_argument("--learning-rate", type=float)
     parser.add_argument("--batch-size", type=int)
     parser.add_argument("--g-width", type=int)
     parser.add_argument("--d-width", type=int)
     parser.add_argument("--d-no-batch-norm", action="store_true")
-    parser.add_argument("--g-units", type=units)
     parser.add_argument("--d-units", type=units)
     parser.add_argument("--d-dropout", type=float, default=0.0, metavar="R")
     parser.add_argument("--d-hidden", type=int, metavar="N")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if args.seconds <= 0 or args.eval_every <= 0 or args.translate < 0 or (args.categories or 0) < 0:
         parser.error("--seconds and --eval-every must be positive, --translate and --categories 0 or more.")
+    if args.latent_dim < 1 or (args.batch_size is not None and args.batch_size < 1):
+        parser.error("--latent-dim and --batch-size must be 1 or more.")
     if not 0.0 <= args.d_dropout < 1.0:
         parser.error(f"--d-dropout is a rate from 0 up to (not including) 1, not {args.d_dropout}.")
     if args.d_hidden is not None and args.d_hidden < 0:
         parser.error(f"--d-hidden is 0 (no hidden layer) or a number of units, not {args.d_hidden}.")
     if args.model == "dense" and (args.g_width or args.d_width or args.d_no_batch_norm or args.d_hidden is not None):
-        parser.error("--g-width/--d-width/--d-hidden are for dcgan; the dense GAN takes --g-units/--d-units.")
-    if args.model == "dcgan" and (args.g_units or args.d_units or args.d_dropout):
-        parser.error("--g-units/--d-units/--d-dropout are for dense; the DCGAN takes --g-width/--d-width.")
-
-    from ganlab.metrics import mnist_classifier, recognisable_fraction
-    from ganlab.training import default_optimizer
-
-    p = ganlab.params("dense_mnist" if args.model == "dense" else "dcgan", "cpu")
-    learning_rate, batch_size = args.learning_rate or p.learning_rate, args.batch_size or p.batch_size
+        parser.error("--g-width/--d-width/--d-hidden/--d-no-batch-norm are for dcgan; the dense GAN takes "
+                     "--d-units/--d-dropout.")
+    if args.model == "dcgan" and (args.d_units or args.d_dropout):
+        parser.error("--d-units/--d-dropout are for dense; the DCGAN takes --g-width/--d-width/--d-hidden.")
+    try:
+        get_loss(args.loss)
+    except ganlab.errors.InputError as error:
+        parser.error(str(error))
+    p = ganlab.build.recipe(args.model, "cpu")
     if args.categories is None:
         args.categories = p.latent_categories
     if args.simultaneous is None:
         args.simultaneous = p.reuse_fakes
-    if args.info and not (args.categories and args.simultaneous):
-        parser.error("--info needs a code (--categories K >= 1) and the one-pass step (--simultaneous).")
+    if args.info and not args.categories:
+        parser.error("--info needs a code (--categories K >= 1).")
+    return args, parser
+
+
+def main(argv=None) -> None:
+    args, parser = parse_args(argv)
+    from ganlab.callbacks import TimeBudget
+    from ganlab.metrics import mnist_classifier, sample_quality
+
+    p = ganlab.build.recipe(args.model, "cpu")
+    batch_size = args.batch_size or p.batch_size
     classifier = mnist_classifier(epochs=p.classifier_epochs)
     images = ganlab.load_mnist(n=p.n_images)[0]
-
-    keras.utils.set_random_seed(0)
-    gan = VariantGAN(*build_models(args, p), args.simultaneous, args.translate, args.categories, args.info)
-    gan.compile(default_optimizer(learning_rate), default_optimizer(learning_rate), loss=args.loss)
-    dataset = ganlab.make_dataset(images, batch_size, seed=0).repeat()
-    noise = gan.fixed_noise(1000, seed=1)  # the same 1,000 noise vectors every run
+    gan = build_gan(args, p)
+    dataset = ganlab.make_dataset(images, batch_size, seed=0, drop_remainder=bool(gan.jit_compile)).repeat()
 
     def share(generator) -> str:
-        return f"{recognisable_fraction(np.asarray(generator(noise, training=False)), classifier)['fraction']:.1%}"
+        return f"{sample_quality(WithGenerator(gan, generator), classifier)['fraction']:.1%}"
 
     changes = {k: v for k, v in vars(args).items() if v != parser.get_default(k)
                and k not in ("model", "seconds", "eval_every")
                and (k, v) not in (("categories", p.latent_categories), ("simultaneous", p.reuse_fakes))}
     print(f"{args.model}, cpu profile, changed: {changes or 'nothing'}; {len(images):,} images, batch {batch_size}, "
-          f"Adam({learning_rate:g}, beta_1=0.5), code of {args.categories} categories, "
+          f"Adam({args.learning_rate or p.learning_rate:g}, beta_1=0.5), code of {args.categories} categories, "
           f"{'one generator pass' if args.simultaneous else 'fresh noise for G'} per step")
     print(f"{'train s':>8} {'steps':>7} {'generator':>10} " + " ".join(f"{f'EMA {d}':>10}" for d in DECAYS))
     trained = 0.0
     while trained < args.seconds - 1:
-        start = time.perf_counter()
-        while time.perf_counter() - start < min(args.eval_every, args.seconds - trained):
-            gan.fit(dataset, epochs=1, steps_per_epoch=20, verbose=0)
-        trained += time.perf_counter() - start
+        budget = TimeBudget(min(args.eval_every, args.seconds - trained))
+        gan.fit(dataset, epochs=1, steps_per_epoch=10**9, verbose=0, callbacks=[budget])
+        trained += budget.elapsed
         shares = [share(gan.generator)] + [share(average) for average in gan.averages.values()]
         print(f"{trained:>8.0f} {int(gan.g_optimizer.iterations):>7,} " + " ".join(f"{s:>10}" for s in shares),
               flush=True)

@@ -67,16 +67,21 @@ def one_cycle(out: Path, args, resume: bool, rng: random.Random) -> dict:
             "lost": max(0, before + finished - after), "went_back": after < before, "mid_write": mid_write}
 
 
-def main() -> None:
+def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cycles", type=int, default=10)
     parser.add_argument("--width", type=int, default=8)
     parser.add_argument("--n-images", type=int, default=256)
     parser.add_argument("--epochs", type=int, default=200)
     parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args()
-    if args.cycles < 1 or args.width < 1 or args.n_images < 64:
-        parser.error("--cycles and --width must be >= 1 and --n-images >= 64.")
+    args = parser.parse_args(argv)
+    if args.cycles < 1 or args.width < 1 or args.n_images < 64 or args.epochs < 2:
+        parser.error("--cycles and --width must be >= 1, --n-images >= 64 and --epochs >= 2.")
+    return args
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "run"
