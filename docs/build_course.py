@@ -64,7 +64,8 @@ class BuildError(Exception):
 
 def notebooks(names: list[str] | None = None) -> list[Path]:
     """The course's notebooks in teaching order, or the ones named (stems); unknown names fail."""
-    paths = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    paths = sorted(p for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")
+                   if re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", p.name))  # not a learner's "-Copy1"
     if not names:
         return paths
     unknown = sorted(set(names) - {p.stem for p in paths})

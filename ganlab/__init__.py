@@ -33,7 +33,11 @@ import os as _os
 from typing import TYPE_CHECKING
 
 _os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-_os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow's start-up chatter
+_os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # TensorFlow's C++ messages: see ganlab/_quiet.py
+
+from ._quiet import import_tensorflow as _import_tensorflow  # noqa: E402
+
+_import_tensorflow()  # absl prints the libraries' start-up messages before TF_CPP_MIN_LOG_LEVEL applies
 
 from .data import make_dataset  # noqa: E402
 from .datasets import load_fashion_mnist, load_mnist  # noqa: E402

@@ -51,6 +51,14 @@ def configure_threads(threads: int | None = None) -> int | None:
     return n
 
 
+def usable_cores() -> int:
+    """CPU cores this process may run on (1 under `taskset -c 0`, as on Binder), not all the machine has."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS and Windows have no affinity masks
+        return os.cpu_count() or 1
+
+
 def threads_from_env() -> int | None:
     """$GANLAB_THREADS as a whole number >= 1, None when unset; a clear error otherwise."""
     text = os.environ.get("GANLAB_THREADS", "").strip()

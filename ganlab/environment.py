@@ -37,7 +37,7 @@ def environment_report() -> dict:
     return {
         "python": platform.python_version(),
         "versions": versions,
-        "device": ", ".join(gpus) if gpus else f"CPU only ({os.cpu_count()} cores)",
+        "device": ", ".join(gpus) if gpus else f"CPU only ({device.usable_cores()} cores)",
         "profile": active_profile(),
         "profile_reason": why,
         "fast_path": fast_path,

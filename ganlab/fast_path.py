@@ -87,7 +87,7 @@ def choose_fast_path(
     if gpus:
         described = ", ".join(f"{name} (compute capability {cc[0]}.{cc[1]})" for name, cc in gpus)
         return _gpu_path(described, min(cc for _, cc in gpus), jit_compile, mixed_precision, steps_per_execution)
-    return _cpu_path(f"CPU ({os.cpu_count()} cores)", jit_compile, mixed_precision, steps_per_execution)
+    return _cpu_path(f"CPU ({device.usable_cores()} cores)", jit_compile, mixed_precision, steps_per_execution)
 
 
 def _gpu_path(device, capability, jit_compile, mixed_precision, steps_per_execution) -> FastPath:

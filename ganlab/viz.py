@@ -1,7 +1,7 @@
 """Plots: image grids, training curves, 1-D densities, animations of training.
 
 Introduced in notebooks/01_gan_on_toy_data.ipynb and notebooks/02_dense_mnist_gan.ipynb;
-animate_grids in notebooks/03_dcgan.ipynb.
+animate_grids in notebooks/04_dcgan.ipynb.
 Every plotting function returns the matplotlib Figure (Jupyter shows it).
 """
 
@@ -19,6 +19,7 @@ from matplotlib.ticker import MaxNLocator
 from .data import check_images
 from ._files import write_atomically
 from .errors import InputError
+from .metrics import optimal_discriminator
 
 
 def _grid(images: np.ndarray, ncols: int | None) -> np.ndarray:
@@ -52,11 +53,17 @@ def _show(ax, images, ncols=None, title=None):
         ax.set_title(title)
 
 
-def image_grid(images, ncols: int | None = None, title: str | None = None, size: float = 4.0):
-    """Show a batch of images in [-1, 1], shape (N, H, W, C), as one grid."""
+def image_grid(images, ncols: int | None = None, title: str | None = None, size: float = 4.0,
+               row_labels: Sequence[str] | None = None):
+    """Show a batch of images in [-1, 1], shape (N, H, W, C), as one grid; ``row_labels`` names its rows."""
     images = check_images(images)
     fig, ax = plt.subplots(figsize=(size, size))
     _show(ax, images, ncols, title)
+    if row_labels is not None:  # one label left of each row, e.g. "lerp" / "slerp" (notebooks/04)
+        step = images.shape[1] + 1  # a row of images and its 1-pixel gap
+        ax.set_axis_on(), ax.set_frame_on(False), ax.set_xticks([])
+        ax.set_yticks([step * r + step / 2 - 1 for r in range(len(row_labels))], [str(s) for s in row_labels])
+        ax.tick_params(length=0)
     fig.tight_layout()
     return fig
 
@@ -130,7 +137,7 @@ def plot_progress(history: dict, samples: np.ndarray | None = None, samples_titl
     ``samples``: images (N, H, W, C) in [-1, 1] are shown as a grid, 1-D points
     (N, 1) as a histogram, 2-D points (N, 2) as a scatter plot.
 
-    Introduced in notebooks/03_dcgan.ipynb.
+    Introduced in notebooks/04_dcgan.ipynb.
 
     >>> plot_progress({"d_loss": [1.3, 1.2], "g_loss": [0.8, 0.9]}, samples=fake[:16])  # doctest: +SKIP
     """
@@ -173,20 +180,16 @@ def gaussian_kde(samples, grid, bandwidth: float | None = None) -> np.ndarray:
     return np.exp(-0.5 * z**2).sum(axis=1) / (len(samples) * bandwidth * math.sqrt(2 * math.pi))
 
 
-def plot_density_1d(
-    real,
-    fake,
-    discriminator: Callable | None = None,
-    grid=None,
-    ax=None,
-    title: str | None = None,
-    legend: bool = True,
-):
+def plot_density_1d(real, fake, discriminator: Callable | None = None, grid=None, ax=None,
+                    title: str | None = None, legend: bool = True, optimal: Callable | None = None):
     """Densities of real and generated 1-D samples, the learned D(x), and the optimal D*(x).
 
-    D*(x) = p_data(x) / (p_data(x) + p_g(x)) is the best any discriminator can do
-    against the current generator (Goodfellow et al., 2014); both densities are
-    kernel estimates from the samples.
+    D*(x) = p_data(x) / (p_data(x) + p_g(x)) is the best any discriminator can do against the
+    current generator (Goodfellow et al., 2014); both densities are kernel estimates from the
+    samples. D* is drawn only where one density is above 1 % of its peak: beyond, the estimates
+    are the tails of a few kernels and their ratio is meaningless. The legend sits in a band
+    above the curves. ``optimal(p_data, p_g)`` replaces
+    :func:`ganlab.metrics.optimal_discriminator` (notebook 01 draws the learner's own D*).
     """
     real, fake = np.ravel(real), np.ravel(fake)
     if grid is None:
@@ -200,14 +203,19 @@ def plot_density_1d(
     ax.fill_between(grid, p_g, alpha=0.3, label="p_g (generator)")
     ax.set_ylabel("density")
     ax2 = ax.twinx()
-    ax2.plot(grid, p_data / (p_data + p_g + 1e-12), "k--", linewidth=1, label="optimal D*(x)")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        d_star = np.ravel((optimal or optimal_discriminator)(p_data, p_g))
+    sampled = (p_data > 0.01 * p_data.max()) | (p_g > 0.01 * p_g.max())
+    ax2.plot(grid, np.where(sampled, d_star, np.nan), "k--", linewidth=1, label=f"{'your' if optimal else 'optimal'} D*(x)")
     if discriminator is not None:
         ax2.plot(grid, np.ravel(discriminator(grid[:, None].astype("float32"))), "r", label="learned D(x)")
-    ax2.set_ylim(-0.02, 1.02)
+    ax.set_ylim(0, max(p_data.max(), p_g.max()) * 1.4 / 1.02)  # a band above the curves for the legend,
+    ax2.set_ylim(-0.02, 1.4)                                    # the same in every panel
+    ax2.set_yticks([0, 0.5, 1])
     ax2.set_ylabel("D(x)")
     if legend:
         handles = ax.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0]
-        ax.legend(handles, [h.get_label() for h in handles], loc="upper left", fontsize=8)
+        ax.legend(handles, [h.get_label() for h in handles], loc="upper center", ncol=2, fontsize=8, frameon=False)
     if title:
         ax.set_title(title)
     return fig if fig is not None else ax.figure
@@ -294,7 +302,7 @@ def animate_grids(grids: Sequence[np.ndarray], epochs: Sequence[int] | None = No
     An ``IPython.display.HTML`` player, which Jupyter shows; without IPython the
     ``matplotlib.animation.FuncAnimation`` itself.
 
-    Introduced in notebooks/03_dcgan.ipynb.
+    Introduced in notebooks/04_dcgan.ipynb.
 
     >>> grids = SampleGrid(16)  # passed to gan.fit(..., callbacks=[grids])         # doctest: +SKIP
     >>> animate_grids(grids.grids, grids.epochs, path="runs/evolution.gif")        # doctest: +SKIP

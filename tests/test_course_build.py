@@ -16,7 +16,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")
+                   if re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", p.name))  # not a learner's "-Copy1"
 FIGURES = ROOT / "docs" / "figures"
 sys.path.insert(0, str(ROOT / "docs"))
 import build_course  # noqa: E402  (docs/ is not a package)

@@ -3,12 +3,13 @@
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from ganlab import GAN
 from ganlab.data import make_dataset
 from ganlab.errors import InputError
 from ganlab.fast_path import FastPath, choose_fast_path
-from ganlab.models import dcgan_discriminator, dcgan_generator
+from ganlab.models import dcgan_discriminator, dcgan_generator, toy_discriminator, toy_generator
 from ganlab.models.dcgan import HIDDEN_UNITS, n_upsamplings
 
 
@@ -124,7 +125,7 @@ def test_mixed_precision_on_a_cpu_is_refused(monkeypatch):
         choose_fast_path()
 
 
-def test_mixed_precision_train_step_keeps_float32_outputs_and_scales_the_loss():
+def test_mixed_precision_train_step_keeps_float32_outputs():
     """The GPU path's mechanics, run on the CPU: float16 compute, float32 weights and outputs."""
     path = FastPath("test", jit_compile=False, mixed_precision=True, steps_per_execution=2, reasons=())
     try:
@@ -138,7 +139,7 @@ def test_mixed_precision_train_step_keeps_float32_outputs_and_scales_the_loss():
     gan = GAN(g, d, seed=0)
     g_opt, d_opt = path.optimizer(), path.optimizer()
     assert isinstance(g_opt, keras.optimizers.LossScaleOptimizer)
-    gan.compile(g_opt, d_opt, **path.compile_kwargs())
+    gan.compile(d_optimizer=d_opt, g_optimizer=g_opt, **path.compile_kwargs())
     images = np.random.default_rng(0).uniform(-1, 1, (128, 28, 28, 1)).astype("float32")
     before = [w.copy() for w in g.get_weights()]
     history = gan.fit(make_dataset(images, 32), epochs=1, verbose=0)
@@ -147,18 +148,84 @@ def test_mixed_precision_train_step_keeps_float32_outputs_and_scales_the_loss():
     assert gan.generate(4).dtype == np.float32
 
 
+def _toy_gan(optimizer, seed=0):
+    """A small 1-D GAN with the same starting weights for every call with the same seed."""
+    keras.utils.set_random_seed(seed)
+    gan = GAN(toy_generator(), toy_discriminator(), seed=seed)
+    gan.compile(d_optimizer=optimizer(), g_optimizer=optimizer())
+    return gan
+
+
+def test_the_train_step_scales_the_loss_for_a_loss_scale_optimizer():
+    """LossScaleOptimizer divides every gradient by its scale before the inner optimizer sees it,
+    so plain SGD and LossScaleOptimizer(SGD) take the same step only if the train step scaled
+    the loss up first (``optimizer.scale_loss``). Without it the step is 1,024 times too small."""
+    points = np.random.default_rng(0).normal(2.0, 0.5, (64, 1)).astype("float32")
+    plain = _toy_gan(lambda: keras.optimizers.SGD(0.1))
+    scaled = _toy_gan(lambda: keras.optimizers.LossScaleOptimizer(keras.optimizers.SGD(0.1), initial_scale=2.0**10))
+    start = plain.generator.get_weights() + plain.discriminator.get_weights()
+    assert all(np.array_equal(a, b) for a, b in zip(start, scaled.generator.get_weights()
+                                                    + scaled.discriminator.get_weights()))
+    for gan in (plain, scaled):
+        gan.fit(make_dataset(points, 32), epochs=1, verbose=0)
+    assert float(scaled.g_optimizer.dynamic_scale) == 2.0**10  # finite gradients: the scale stayed
+    moved = plain.generator.get_weights() + plain.discriminator.get_weights()
+    for before, expected, got in zip(start, moved, scaled.generator.get_weights() + scaled.discriminator.get_weights()):
+        assert np.abs(expected - before).max() > 1e-4  # every weight really moved ...
+        np.testing.assert_allclose(got - before, expected - before, rtol=1e-4, atol=1e-7)  # ... by as much
+
+
 def test_xla_compiled_step_matches_shapes():
     keras.utils.set_random_seed(0)
     gan = GAN(dcgan_generator(width=8), dcgan_discriminator(width=8), seed=0)
     gan.compile(jit_compile=True)
+    assert gan.jit_compile is True  # Keras turns it off (with a warning) for models it cannot compile
     images = np.random.default_rng(0).uniform(-1, 1, (64, 28, 28, 1)).astype("float32")
-    gan.fit(make_dataset(images, 32, drop_remainder=True), epochs=1, verbose=0)
-    assert int(gan.g_optimizer.iterations) == 2
+    history = gan.fit(make_dataset(images, 32, drop_remainder=True), epochs=1, verbose=0)
+    assert int(gan.g_optimizer.iterations) == 2 and np.isfinite(history.history["g_loss"][0])
 
 
-def test_check_env_reports_the_fast_path(capsys):
+class _PrintingGAN(GAN):
+    """A GAN whose step holds an operation that XLA cannot compile (tf.print)."""
+
+    def discriminate(self, samples, data, training=True):
+        tf.print("discriminating", output_stream="file:///dev/null")
+        return super().discriminate(samples, data, training)
+
+
+def test_jit_compile_really_compiles_the_step_with_xla():
+    """The step goes through XLA only when asked: XLA refuses tf.print, plain TensorFlow runs it."""
+    points = np.random.default_rng(0).normal(size=(64, 1)).astype("float32")
+    plain = _PrintingGAN(toy_generator(), toy_discriminator(), seed=0)
+    plain.compile(jit_compile=False)
+    plain.fit(make_dataset(points, 32), epochs=1, verbose=0)
+    assert int(plain.g_optimizer.iterations) == 2
+    compiled = _PrintingGAN(toy_generator(), toy_discriminator(), seed=0)
+    compiled.compile(jit_compile=True)
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"(?s)unsupported operations.*XLA.*PrintV2"):
+        compiled.fit(make_dataset(points, 32), epochs=1, verbose=0)
+
+
+def test_check_env_reports_the_fast_path(capsys, monkeypatch):
+    from ganlab import check_env
+    from ganlab.device import usable_cores
+
+    for name in ("GANLAB_XLA", "GANLAB_MIXED_PRECISION", "GANLAB_STEPS_PER_EXECUTION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr("ganlab.device.gpu_details", lambda: [])
+    monkeypatch.setattr("ganlab.device.gpu_names", lambda: [])
+    settings = f"XLA off, float32, 1 step(s) per execution on CPU ({usable_cores()} cores)"
+    report = check_env()
+    assert report["fast_path"].splitlines()[0] == settings
+    assert f"fast path   {settings}\n" in capsys.readouterr().out
+
+
+def test_check_env_says_when_the_fast_path_settings_are_not_usable(capsys, monkeypatch):
     from ganlab import check_env
 
+    monkeypatch.setattr("ganlab.device.gpu_details", lambda: [])
+    monkeypatch.setenv("GANLAB_XLA", "maybe")
     report = check_env()
-    assert "fast path" in capsys.readouterr().out
-    assert "XLA" in report["fast_path"]
+    assert report["fast_path"] == ("not usable: GANLAB_XLA='maybe' is not understood; "
+                                   "use 1 (on) or 0 (off), or unset it.")
+    assert "fast path   not usable: GANLAB_XLA='maybe'" in capsys.readouterr().out

@@ -2,9 +2,10 @@ import numpy as np
 import pytest
 from keras import ops
 
-from ganlab import checks, metrics
+from ganlab import metrics
+from ganlab.exercises import dense as checks, toy as toy_checks
 from ganlab.errors import InputError
-from ganlab.data import load_mnist
+from ganlab.datasets import load_mnist
 
 
 def test_moments():
@@ -12,10 +13,16 @@ def test_moments():
 
 
 @pytest.fixture(scope="module")
-def classifier(tmp_path_factory, mnist_source):
-    import os
+def cache(tmp_path_factory):
+    """An empty GANLAB_CACHE_DIR for this module's tests, the variable restored afterwards."""
+    with pytest.MonkeyPatch.context() as patch:
+        folder = tmp_path_factory.mktemp("cache")
+        patch.setenv("GANLAB_CACHE_DIR", str(folder))
+        yield folder
 
-    os.environ.setdefault("GANLAB_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+@pytest.fixture(scope="module")
+def classifier(cache, mnist_source):
     return metrics.mnist_classifier(epochs=3)
 
 
@@ -36,9 +43,25 @@ def test_classifier_tells_digits_from_non_digits(classifier):
     assert metrics.recognisable_fraction(blank, classifier)["fraction"] <= 0.1
 
 
-def test_classifier_cache_round_trip(classifier, mnist_source):
+def test_classifier_cache_round_trip(classifier, cache, monkeypatch):
+    """The second call loads what the first one trained and saved: no training, same model."""
+    import keras
+
+    assert classifier.from_cache is False  # the cache was empty: trained now ...
+    saved = {path.name: path.stat().st_mtime_ns for path in cache.iterdir()}
+    assert {name.rsplit(".", 1)[-1] for name in saved} == {"keras", "json"}  # ... and saved
+
+    def fit(*args, **kwargs):
+        raise AssertionError("mnist_classifier trained again instead of loading its cache")
+
+    monkeypatch.setattr(keras.Model, "fit", fit)
     again = metrics.mnist_classifier(epochs=3)
-    assert again.held_out_accuracy == pytest.approx(classifier.held_out_accuracy)
+    assert again.from_cache is True and again.model is not classifier.model
+    assert again.held_out_accuracy == classifier.held_out_accuracy
+    assert again.trained_on == classifier.trained_on
+    images = load_mnist(split="test")[0][8000:8200]
+    np.testing.assert_allclose(again.probabilities(images), classifier.probabilities(images), atol=1e-6)
+    assert {path.name: path.stat().st_mtime_ns for path in cache.iterdir()} == saved  # nothing rewritten
 
 
 def test_recognisable_fraction_counts_classes(classifier):
@@ -103,8 +126,8 @@ def test_generator_loss_check(capsys):
 
 
 def test_optimal_discriminator_check(capsys):
-    assert checks.check_optimal_discriminator(lambda p, q: p / (p + q))
-    assert checks.check_optimal_discriminator(lambda p, q: q / (p + q)) is False
+    assert toy_checks.check_optimal_discriminator(lambda p, q: p / (p + q))
+    assert toy_checks.check_optimal_discriminator(lambda p, q: q / (p + q)) is False
     assert "probability of 'generated'" in capsys.readouterr().out
 
 
@@ -125,7 +148,7 @@ def test_generator_check(capsys):
     ("three", 3, False, "whole numbers"),
 ])
 def test_check_upsampling_plan(n_doublings, last_channels, ok, hint, capsys):
-    from ganlab.checks import check_upsampling_plan
+    from ganlab.exercises.dcgan import check_upsampling_plan
 
     assert check_upsampling_plan(4, (32, 32, 3), n_doublings, last_channels) is ok
     assert hint in capsys.readouterr().out

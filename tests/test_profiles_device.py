@@ -64,9 +64,21 @@ def test_check_env_reports_versions_device_profile_and_data(capsys, monkeypatch,
     assert report["profile"] == "quick" and "set by GANLAB_PROFILE" in printed
     assert report["versions"]["tensorflow"].startswith("2.")
     assert report["versions"]["keras"].startswith("3.")
-    assert "CPU only" in report["device"] or "GPU" in report["device"]
+    from ganlab.device import gpu_names, usable_cores
+
+    gpus = gpu_names()
+    assert report["device"] == (", ".join(gpus) if gpus else f"CPU only ({usable_cores()} cores)")
     assert report["data"]["mnist"].startswith("mnist: ")
     assert "data        mnist:" in printed
+
+
+def test_check_env_names_the_gpus_it_sees(monkeypatch):
+    monkeypatch.setattr("ganlab.device.gpu_names", lambda: ["/physical_device:GPU:0", "/physical_device:GPU:1"])
+    monkeypatch.setattr("ganlab.device.gpu_details", lambda: [("NVIDIA T4", (7, 5))] * 2)
+    monkeypatch.delenv("GANLAB_PROFILE", raising=False)
+    report = ganlab.check_env(verbose=False)
+    assert report["device"] == "/physical_device:GPU:0, /physical_device:GPU:1"
+    assert (report["profile"], report["profile_reason"]) == ("gpu", "a GPU is visible")
 
 
 def test_check_env_advises_when_mnist_is_missing(no_data_anywhere, capsys):

@@ -53,7 +53,20 @@ def test_density_plot_shows_optimal_discriminator():
     real = np.random.default_rng(0).normal(4, 1, 2000)
     fig = viz.plot_density_1d(real, real + 0.0, discriminator=lambda x: np.full(len(x), 0.5))
     d_star = [line for ax in fig.axes for line in ax.lines if line.get_label() == "optimal D*(x)"][0]
-    assert np.allclose(d_star.get_ydata(), 0.5, atol=1e-6)  # same densities: D* = 1/2 everywhere
+    drawn = d_star.get_ydata()
+    assert np.allclose(drawn[~np.isnan(drawn)], 0.5, atol=1e-6)  # same densities: D* = 1/2 everywhere
+    assert (~np.isnan(drawn)).sum() > 0.8 * len(drawn)  # the default grid stays close to the samples
+    plt.close(fig)
+
+
+def test_density_plot_draws_optimal_discriminator_only_where_there_are_samples():
+    rng = np.random.default_rng(0)
+    real, fake = rng.normal(4, 0.5, 2000), rng.normal(-4, 0.5, 2000)  # disjoint supports, a gap between
+    grid = np.linspace(-12, 12, 481)
+    fig = viz.plot_density_1d(real, fake, grid=grid)
+    drawn = [line for ax in fig.axes for line in ax.lines if line.get_label() == "optimal D*(x)"][0].get_ydata()
+    assert np.isnan(drawn[np.abs(grid) > 9]).all() and np.isnan(drawn[np.abs(grid) < 0.5]).all()
+    assert np.allclose(drawn[np.abs(grid - 4) < 1], 1, atol=1e-3) and np.allclose(drawn[np.abs(grid + 4) < 1], 0, atol=1e-3)
     plt.close(fig)
 
 

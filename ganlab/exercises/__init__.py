@@ -3,7 +3,9 @@
 Each check prints "Correct!" or "Not yet: <what to fix>" and returns True or False; a
 check never raises, so a notebook with an unfinished exercise still runs to the end.
 
+- ``ganlab.exercises.setup``: notebooks/00_setup.ipynb
 - ``ganlab.exercises.toy``: notebooks/01_gan_on_toy_data.ipynb
 - ``ganlab.exercises.dense``: notebooks/02_dense_mnist_gan.ipynb
 - ``ganlab.exercises.dcgan``: notebooks/04_dcgan.ipynb
+- ``ganlab.exercises.engineering``: notebooks/05_training_engineering.ipynb
 """
