@@ -14,6 +14,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import keras
+import tensorflow as tf
 
 from .errors import InputError
 from .fast_path import FastPath, choose_fast_path
@@ -81,10 +82,11 @@ def build_gan(
     The settings used are kept in ``gan.recipe`` (a namespace like ``ganlab.params``).
     """
     settings = recipe(model, profile, **overrides)
-    fast_path = (fast_path or choose_fast_path()).apply()
+    strategy = strategy or tf.distribute.get_strategy()
+    fast_path = (fast_path or choose_fast_path()).for_replicas(strategy.num_replicas_in_sync).apply()
     keras.utils.set_random_seed(seed)
     noise = NoiseLayout(GAUSSIAN_DIM, settings.latent_categories)
-    with _scope(strategy):
+    with strategy.scope():
         generator, discriminator = build_models(model, noise, image_shape, getattr(settings, "width", None),
                                                 discriminator_options)
         gan = GAN(generator, discriminator, seed=seed, ema_decay=settings.ema_decay,
@@ -94,9 +96,3 @@ def build_gan(
                     loss=loss, **fast_path.compile_kwargs())
     gan.recipe = settings
     return gan
-
-
-def _scope(strategy):
-    import tensorflow as tf
-
-    return (strategy or tf.distribute.get_strategy()).scope()

@@ -23,7 +23,7 @@ Override with arguments or the environment variables ``GANLAB_XLA``,
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import device
 from .errors import InputError
@@ -59,6 +59,17 @@ class FastPath:
 
         optimizer = default_optimizer(learning_rate)
         return keras.optimizers.LossScaleOptimizer(optimizer) if self.mixed_precision else optimizer
+
+    def for_replicas(self, replicas: int) -> "FastPath":
+        """This path for training on ``replicas`` devices at once (``ganlab.distribute``).
+
+        Under MirroredStrategy, XLA and several steps per execution both fail in
+        TensorFlow 2.21 (keras-team/keras#19246), so they are turned off there.
+        """
+        if replicas < 2 or not (self.jit_compile or self.steps_per_execution > 1):
+            return self
+        why = f"XLA off, 1 step per execution: on {replicas} devices both fail in TensorFlow 2.21"
+        return replace(self, jit_compile=False, steps_per_execution=1, reasons=self.reasons + (why,))
 
     def compile_kwargs(self) -> dict:
         """The arguments for ``GAN.compile``: jit_compile and steps_per_execution."""

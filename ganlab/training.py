@@ -17,6 +17,7 @@ import tensorflow as tf
 from keras import ops
 
 from .data import check_images, check_points
+from .distribute import replica_share
 from .errors import InputError
 from .losses import GANLoss, get_loss
 from .noise import NoiseLayout
@@ -75,6 +76,9 @@ class GAN(keras.Model):
         self.reuse_fakes = bool(reuse_fakes)
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.trackers = {name: keras.metrics.Mean(name=name) for name in METRIC_NAMES}
+        # Both models are built: under a tf.distribute strategy fit would otherwise build the
+        # GAN by calling it on the first batch of images, as if they were noise.
+        self.built = True
 
     @property
     def latent_dim(self) -> int:
@@ -97,11 +101,16 @@ class GAN(keras.Model):
         Keyword-only, in keras.io's order: ``compile(d_optimizer=..., g_optimizer=..., loss=...)``;
         other keywords (``jit_compile``, ``steps_per_execution``) go to ``keras.Model.compile``.
         """
-        super().compile(**kwargs)
+        super().compile(optimizer=None, **kwargs)  # no third optimizer: each network has its own
         self.d_optimizer = d_optimizer or default_optimizer()
         self.g_optimizer = g_optimizer or default_optimizer()
         if self.g_optimizer is self.d_optimizer:
             raise InputError("Give the generator and the discriminator an optimizer each.")
+        # Their slots now, in the strategy's scope: made lazily inside a step on several devices
+        # (or in an XLA step) they break it.
+        for optimizer, model in ((self.d_optimizer, self.discriminator), (self.g_optimizer, self.generator)):
+            if not optimizer.built:
+                optimizer.build(model.trainable_variables)
         self.gan_loss = get_loss(loss)
 
     def fit(self, x=None, *args, shuffle: bool | None = None, **kwargs):
@@ -123,7 +132,8 @@ class GAN(keras.Model):
 
     def sample_noise(self, n):
         """``n`` random noise vectors: Gaussian, then the one-hot code if there is one."""
-        return self.noise.sample(n, self.seed_generator)
+        # Under tf.distribute every replica would draw the same numbers: each keeps its own rows.
+        return replica_share(lambda m: self.noise.sample(m, self.seed_generator), n)
 
     def real_examples(self, data):
         """The real batch in what ``fit`` passes to a step (images, or images and labels)."""

@@ -203,3 +203,13 @@ def test_ganlab_offline_rejects_a_typo(monkeypatch):
     monkeypatch.setenv("GANLAB_OFFLINE", "ture")
     with pytest.raises(InputError, match="GANLAB_OFFLINE='ture' is not understood"):
         ganlab.datasets.downloads_are_off()
+
+
+def test_the_fast_path_on_several_devices_turns_off_what_fails_there():
+    from ganlab.fast_path import FastPath
+
+    gpu = FastPath("2 GPUs", jit_compile=True, mixed_precision=True, steps_per_execution=20, reasons=())
+    assert gpu.for_replicas(1) is gpu
+    several = gpu.for_replicas(2)
+    assert (several.jit_compile, several.steps_per_execution, several.mixed_precision) == (False, 1, True)
+    assert "on 2 devices" in several.describe()

@@ -21,7 +21,8 @@ def dense_stack(x, units, batch_norm: bool = False, dropout: float = 0.0, slope:
     for width in units:
         x = layers.Dense(width, use_bias=not batch_norm)(x)
         if batch_norm:
-            x = layers.BatchNormalization(momentum=0.8)(x)
+            # synchronized: statistics of the whole batch under tf.distribute (ganlab.distribute)
+            x = layers.BatchNormalization(momentum=0.8, synchronized=True)(x)
         x = layers.LeakyReLU(negative_slope=slope)(x)
         if dropout:
             x = layers.Dropout(dropout)(x)
