@@ -15,7 +15,9 @@ overwritten: a new run needs a new folder; ``--resume`` continues the run in it.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -51,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--loss", help="default: non_saturating")
     train.add_argument("--profile", choices=("quick", "cpu", "gpu"))
     train.add_argument("--data-dir", type=Path, help="a folder holding mnist/ or fashion-mnist/")
-    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--seed", type=int, help="default: 0 (or the resumed run's)")
     train.add_argument("--xla", action=argparse.BooleanOptionalAction, default=None,
                        help="force XLA on or off (default: chosen by device)")
     train.add_argument("--mixed-precision", action=argparse.BooleanOptionalAction, default=None,
@@ -81,13 +83,7 @@ def _new_run_folder(out: Path) -> Path:
             f"{out} already exists and is not empty; ganlab never overwrites a run. "
             "Choose a new --out folder (the existing one was left untouched)."
         )
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".write-test"
-        probe.write_text("")
-        probe.unlink()
-    except OSError as err:
-        raise InputError(f"Cannot write to {out} ({err.strerror}); choose a folder you can write to.") from err
+    _check_writable(out)
     return out
 
 
@@ -112,11 +108,11 @@ def train(args) -> Path:
     from .viz import save_image_grid
 
     strategy = choose_strategy(args.strategy)
-    p = recipe(args.model, args.profile)
+    p = recipe(args.model, config["profile"] if config else args.profile)  # a resumed run keeps its recipe
     if config is None:
         config = {"model": args.model, "dataset": args.dataset or "mnist", "loss": args.loss or "non_saturating",
                   "width": args.width or getattr(p, "width", None), "batch_size": args.batch_size or p.batch_size,
-                  "n_images": args.n_images or p.n_images, "seed": args.seed, "profile": p.profile,
+                  "n_images": args.n_images or p.n_images, "seed": args.seed or 0, "profile": p.profile,
                   "latent_categories": p.latent_categories, "reuse_fakes": p.reuse_fakes}
     images, _ = datasets.load_dataset(config["dataset"], data_dir=args.data_dir, n=config["n_images"])
     config["n_images"] = len(images)
@@ -174,7 +170,7 @@ def _resumed_config(args) -> dict:
     if config.get("model") != args.model:
         raise InputError(f"{args.out} holds a {config.get('model')} run, not {args.model}; resume it with "
                          f"`python -m ganlab train {config.get('model')} --out {args.out} --resume`.")
-    for option in ("width", "batch_size", "n_images", "loss", "dataset"):
+    for option in ("width", "batch_size", "n_images", "loss", "dataset", "profile", "seed"):
         given = getattr(args, option)
         if given is not None and given != config.get(option):
             flag = "--" + option.replace("_", "-")
@@ -188,29 +184,62 @@ def _categories(config: dict) -> int:
     return int(config.get("latent_categories", 0))
 
 
+MAX_SAMPLE_BYTES = 2 * 1024**3  # one `sample` call keeps its images in memory: at most 2 GB of them
+
+
 def sample(args) -> Path:
     _positive(args.n, "n")
     if args.out.suffix != ".npy":
         raise InputError(f"--out must be a .npy file, not {args.out}.")
     if args.out.exists():
         raise OutputExistsError(f"{args.out} already exists; choose another --out (it was left untouched).")
+    _check_writable(args.out.parent)  # before any work: a wrong --out is said at once
     model_path = args.run / "generator.keras"
     if not model_path.is_file():
-        raise InputError(f"{args.run} holds no generator.keras; train one first: "
-                         f"python -m ganlab train dense --out {args.run}")
+        raise InputError(f"{args.run} holds no generator.keras, so it is not a finished run of "
+                         "`python -m ganlab train`. Point at a run folder, or train one into a new "
+                         "folder: python -m ganlab train dense --out runs/new_run")
+    generator = _load_generator(model_path)
     import keras
     import numpy as np
 
     from .noise import seed_noise
 
-    generator = keras.saving.load_model(model_path)
     latent_dim = int(generator.inputs[0].shape[-1])
+    image_bytes = 4 * int(np.prod(generator.outputs[0].shape[1:]))
+    if args.n * image_bytes > MAX_SAMPLE_BYTES:
+        raise InputError(f"--n {args.n:,} images would take {args.n * image_bytes / 1024**3:,.1f} GB; "
+                         f"at most {MAX_SAMPLE_BYTES // image_bytes:,} fit in one call. Ask for fewer, "
+                         "or sample several files with different --seed.")
     noise = seed_noise(args.seed, latent_dim, args.n, categories=_categories(_saved_config(args.run)))
     images = keras.ops.convert_to_numpy(generator.predict(noise, verbose=0, batch_size=256)).astype("float32")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    np.save(args.out, images)
+    write_atomically(args.out, lambda partial: np.save(partial, images))
     print(f"Saved {args.n} images of shape {images.shape[1:]}, values in [-1, 1], to {args.out}")
     return args.out
+
+
+def _check_writable(folder: Path) -> None:
+    """Create ``folder`` if needed and write a probe file, or say in one line why not."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".ganlab-write-test-{os.getpid()}"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as err:
+        raise InputError(f"Cannot write to {folder} ({err.strerror}); choose a folder you can write to.") from err
+
+
+def _load_generator(path: Path):
+    """The saved generator, or one line saying the file is damaged (it is never changed)."""
+    import keras
+
+    try:
+        return keras.saving.load_model(path)
+    except Exception as err:  # a truncated zip, a corrupted config, a file from elsewhere ...
+        raise CheckpointError(
+            f"{path} cannot be loaded: it is damaged or incomplete ({type(err).__name__}). It was left as it "
+            "is. Resume the run with `train ... --resume` to write it again, or sample from another run."
+        ) from err
 
 
 def _saved_config(run: Path) -> dict:
@@ -236,9 +265,28 @@ def main(argv: list[str] | None = None) -> int:
 
             check_env()
     except GanlabError as err:
-        print(f"ganlab: error: {err}", file=sys.stderr)
-        return 2 if isinstance(err, InputError) else 1
+        return _fail(str(err), 2 if isinstance(err, InputError) else 1)
     except KeyboardInterrupt:
-        print("ganlab: interrupted", file=sys.stderr)
-        return 130
+        return _fail("interrupted. A training run keeps its completed epochs: continue it with --resume.", 130)
+    except MemoryError:
+        return _fail("out of memory. Use a smaller --batch-size or --n-images (or --n for sample); "
+                     "completed epochs are kept: continue with --resume.", 1)
+    except OSError as err:
+        return _fail(_os_error_advice(err), 1)
     return 0
+
+
+def _fail(message: str, status: int) -> int:
+    print(f"ganlab: error: {message}", file=sys.stderr)
+    return status
+
+
+def _os_error_advice(err: OSError) -> str:
+    """One line for a failed read or write: what, where, and what to do."""
+    where = f" ({err.filename})" if err.filename else ""
+    if err.errno == errno.ENOSPC:
+        return (f"the disk is full{where}. Earlier checkpoints are intact: free some space, then continue "
+                "with --resume.")
+    if err.errno in (errno.EACCES, errno.EPERM):
+        return f"permission denied{where}. Choose files and folders you can read and write."
+    return f"{err.strerror or err}{where}."

@@ -143,3 +143,79 @@ def test_resume_with_another_width_is_refused(tmp_path, mnist_source):
     assert generator.inputs[0].shape[-1] == layout.dim
     expected = generator(layout.seeded(3, 6), training=False)
     np.testing.assert_allclose(np.load(target), keras.ops.convert_to_numpy(expected), atol=1e-5)
+
+
+# ------------------------------------------------------------------ every expected failure in one line
+
+
+def test_resume_keeps_the_runs_profile_and_seed(trained_run):
+    out, _ = trained_run
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert_one_line_error(ganlab("train", "dense", "--out", out, "--resume", "--profile", "cpu"),
+                          "--profile quick, not cpu", "start a new run")
+    assert_one_line_error(ganlab("train", "dense", "--out", out, "--resume", "--seed", "5"), "--seed 0, not 5")
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.parametrize("damage", [b"", b"PK\x03\x04 not a whole zip", b"\x00" * 64])
+def test_a_damaged_generator_file_is_one_line_and_left_alone(trained_run, tmp_path, damage):
+    out, _ = trained_run
+    copy = tmp_path / "run"
+    copy.mkdir()
+    (copy / "config.json").write_bytes((out / "config.json").read_bytes())
+    (copy / "generator.keras").write_bytes(damage)
+    assert_one_line_error(ganlab("sample", copy, "--n", "4", "--out", tmp_path / "s.npy"),
+                          "generator.keras cannot be loaded", "damaged")
+    assert (copy / "generator.keras").read_bytes() == damage and not (tmp_path / "s.npy").exists()
+
+
+def test_sample_checks_its_output_before_any_work(trained_run, tmp_path, monkeypatch):
+    out, _ = trained_run
+    not_a_folder = tmp_path / "a_file"
+    not_a_folder.write_text("mine")
+    assert_one_line_error(ganlab("sample", out, "--n", "4", "--out", not_a_folder / "s.npy"), "Cannot write to")
+    assert not_a_folder.read_text() == "mine"
+    from ganlab import cli
+
+    monkeypatch.setattr(cli, "_load_generator", lambda path: pytest.fail("loaded the model before checking --out"))
+    with pytest.raises(cli.InputError, match="Cannot write to"):
+        cli.sample(cli.build_parser().parse_args(["sample", str(out), "--n", "4", "--out",
+                                                  str(not_a_folder / "s.npy")]))
+
+
+def test_sample_refuses_more_images_than_memory_holds(trained_run, tmp_path):
+    out, _ = trained_run
+    assert_one_line_error(ganlab("sample", out, "--n", "1000000000", "--out", tmp_path / "s.npy"),
+                          "--n 1,000,000,000 images would take", "Ask for fewer")
+
+
+def test_sample_on_a_folder_that_is_no_run_names_a_new_folder(tmp_path):
+    assert_one_line_error(ganlab("sample", tmp_path, "--n", "4", "--out", tmp_path / "s.npy"),
+                          "not a finished run", "--out runs/new_run")
+
+
+def test_a_full_disk_is_one_line_with_what_to_do(monkeypatch, capsys):
+    import errno
+
+    from ganlab import cli
+
+    def full_disk(args):
+        raise OSError(errno.ENOSPC, "No space left on device", "runs/r/checkpoints")
+
+    monkeypatch.setattr(cli, "train", full_disk)
+    assert cli.main(["train", "dense", "--out", "runs/r"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.splitlines() == [err] and "the disk is full (runs/r/checkpoints)" in err and "--resume" in err
+
+
+def test_out_of_memory_and_ctrl_c_are_one_line(monkeypatch, capsys):
+    from ganlab import cli
+
+    for error, status, words in ((MemoryError, 1, "out of memory"), (KeyboardInterrupt, 130, "interrupted")):
+        def fail(args, error=error):
+            raise error()
+
+        monkeypatch.setattr(cli, "train", fail)
+        assert cli.main(["train", "dense", "--out", "runs/r"]) == status
+        err = capsys.readouterr().err.strip()
+        assert err.startswith("ganlab: error: " + words) and "--resume" in err and "\n" not in err
