@@ -78,6 +78,12 @@ def _positive(value, name):
 
 
 def _new_run_folder(out: Path) -> Path:
+    if (out / "config.json").is_file():
+        raise OutputExistsError(
+            f"{out} already holds a run (its config.json); ganlab never overwrites a run. Continue it with "
+            f"`python -m ganlab train {_model_in(out)} --out {out} --resume` (it starts from its last completed "
+            "epoch, or from epoch 1 if it has none), or choose a new --out folder."
+        )
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise OutputExistsError(
             f"{out} already exists and is not empty; ganlab never overwrites a run. "
@@ -85,6 +91,13 @@ def _new_run_folder(out: Path) -> Path:
         )
     _check_writable(out)
     return out
+
+
+def _model_in(out: Path) -> str:
+    try:
+        return json.loads((out / "config.json").read_text()).get("model", "dcgan")
+    except (OSError, ValueError):
+        return "dcgan"
 
 
 def train(args) -> Path:
@@ -156,12 +169,10 @@ def _recipe_of(config: dict) -> dict:
 
 def _resumed_config(args) -> dict:
     """The saved settings of the run in --out; say what to do when there is nothing to resume."""
-    from .checkpoints import latest_checkpoint
-
     config_path = args.out / "config.json"
-    if not config_path.is_file() or latest_checkpoint(args.out / "checkpoints") is None:
-        raise InputError(f"{args.out} holds no run to resume (no config.json and checkpoints/ from "
-                         f"`python -m ganlab train`). Drop --resume to start a new run there.")
+    if not config_path.is_file():  # a run without a checkpoint yet still resumes: from epoch 1
+        raise InputError(f"{args.out} holds no run to resume (no config.json from `python -m ganlab train`). "
+                         "Drop --resume to start a new run there.")
     try:
         config = json.loads(config_path.read_text())
     except (OSError, json.JSONDecodeError) as err:

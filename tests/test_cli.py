@@ -66,7 +66,7 @@ def test_existing_run_folder_is_left_untouched(trained_run):
     out, _ = trained_run
     before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
     result = ganlab("train", "dense", "--out", out, "--epochs", "1", "--n-images", "64")
-    assert_one_line_error(result, "already exists", "Choose a new --out")
+    assert_one_line_error(result, "already holds a run", "--resume", "or choose a new --out")
     assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before
 
 
@@ -219,3 +219,15 @@ def test_out_of_memory_and_ctrl_c_are_one_line(monkeypatch, capsys):
         assert cli.main(["train", "dense", "--out", "runs/r"]) == status
         err = capsys.readouterr().err.strip()
         assert err.startswith("ganlab: error: " + words) and "--resume" in err and "\n" not in err
+
+
+def test_a_run_killed_before_its_first_checkpoint_resumes_from_epoch_1(trained_run, tmp_path):
+    out, _ = trained_run
+    killed = tmp_path / "killed"
+    killed.mkdir()
+    (killed / "config.json").write_bytes((out / "config.json").read_bytes())  # what a kill at second 1 leaves
+    (killed / "checkpoints").mkdir()
+    assert_one_line_error(ganlab("train", "dense", "--out", killed), "already holds a run", "--resume")
+    result = ganlab("train", "dense", "--out", killed, "--resume")
+    assert result.returncode == 0, result.stderr
+    assert "epoch 1 to 2" in result.stdout and (killed / "generator.keras").is_file()
