@@ -1,6 +1,6 @@
 """Checkpoints that survive interruption: resume a GAN from its last completed epoch.
 
-Introduced in notebooks/03_dcgan.ipynb; ``python -m ganlab train ... --resume`` uses the same.
+Introduced in notebooks/05_training_engineering.ipynb; ``python -m ganlab train ... --resume`` uses the same.
 
 A checkpoint folder ``ckpt-000012/`` (after epoch 12) holds the weights of the
 generator, the discriminator and the EMA generator, both optimizers' state (their
@@ -110,6 +110,43 @@ class Checkpoints(keras.callbacks.Callback):
                 self.sample_grid.grids = list(saved["grids"])
                 self.sample_grid.epochs = [int(e) for e in saved["epochs"]]
         return int(state["epoch"])
+
+
+# ---------------------------------------------------------------------- run folders
+
+SETTINGS = "settings.json"
+
+
+def run_folder(base: str | os.PathLike, name: str, settings: dict, former: tuple[str, ...] = ()) -> Path:
+    """The folder of the run with these ``settings``: ``base/<name>-<8 hex digits of their hash>``.
+
+    A run's folder follows its settings: change one (profile, dataset, learning rate, the
+    model's layers) and the next run gets a new folder instead of resuming a run made
+    differently; the same settings find the same folder, so a rerun resumes (or reloads a
+    finished run). The folder is created with ``settings.json``, which says what it holds.
+    ``former``: names earlier versions of the notebook used under ``base``; one that exists
+    is named in a printed note and left untouched, never trained over.
+
+    >>> import tempfile
+    >>> base = tempfile.mkdtemp()
+    >>> a = run_folder(base, "dcgan", {"lr": 5e-4, "dataset": "mnist"})
+    >>> a == run_folder(base, "dcgan", {"dataset": "mnist", "lr": 5e-4}), a == run_folder(base, "dcgan", {"lr": 1e-4})
+    (True, False)
+    """
+    if not isinstance(settings, dict):
+        raise InputError(f"settings must be a dict of the run's settings (e.g. vars(P)), not {type(settings).__name__}.")
+    if not name or any(sep in str(name) for sep in "/\\"):
+        raise InputError(f"name must be a plain folder name such as '04_dcgan_mnist', not {name!r}.")
+    text = json.dumps(settings, sort_keys=True, default=repr, indent=1)
+    folder = Path(base) / f"{name}-{hashlib.sha256(text.encode()).hexdigest()[:8]}"
+    folder.mkdir(parents=True, exist_ok=True)
+    if not (folder / SETTINGS).is_file():
+        write_text_atomically(folder / SETTINGS, text)
+    for old in (Path(base) / n for n in former):
+        if old.is_dir():
+            print(f"Note: {old} holds a run from an earlier version of this notebook. It is left as it is; "
+                  f"this run uses {folder}. To continue the earlier run, copy its checkpoints/ folder there.")
+    return folder
 
 
 # ---------------------------------------------------------------------- reading

@@ -215,15 +215,19 @@ QUALITY_NOISE_SEED = 1   # ... from the noise of seed 1 (not the sample grids' s
 
 
 def sample_quality(gan, classifier: Classifier, n: int = QUALITY_SAMPLES, psi: float = 1.0,
-                   threshold: float = 0.9) -> dict:
+                   threshold: float = 0.9, data_range: tuple[float, float] = (-1.0, 1.0)) -> dict:
     """The recognised share of a GAN's samples, measured as docs/benchmarks.md does.
 
     ``n`` samples from the fixed noise of seed 1 (``gan.fixed_noise``), the Gaussian part
     scaled by ``psi`` (``ganlab.latent.truncate``; 1 = no truncation), judged by
     :func:`recognisable_fraction`. The same noise every time, so two runs differ only
     by what the generators learned. Used by the notebooks, the benchmarks and the tests.
+    ``data_range``: the range of the data the generator was trained on; its samples are mapped
+    from there to [-1, 1] before judging (notebooks/03_debugging_gan_code.ipynb, bug (e)).
     """
     from .latent import truncate
 
     noise = truncate(gan.fixed_noise(n, seed=QUALITY_NOISE_SEED), psi, gan.latent_categories)
-    return recognisable_fraction(gan.generate(noise=noise), classifier, threshold)
+    low, high = data_range
+    samples = (gan.generate(noise=noise) - low) * (2.0 / (high - low)) - 1.0
+    return recognisable_fraction(np.clip(samples, -1.0, 1.0), classifier, threshold)

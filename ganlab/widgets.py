@@ -1,6 +1,6 @@
 """Interactive views (ipywidgets) over things saved during training, and over the latent space.
 
-Introduced in notebooks/01_gan_on_toy_data.ipynb; latent_explorer in notebooks/03_dcgan.ipynb.
+Introduced in notebooks/01_gan_on_toy_data.ipynb; latent_explorer in notebooks/04_dcgan.ipynb.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .errors import InputError
+
+AS_THE_MORPH = -1  # the latent explorer's "code" choice that keeps the morph's own code
 
 
 def snapshot_slider(draw: Callable[[int], object], n: int, labels: Sequence[str] | None = None,
@@ -70,7 +72,8 @@ def explorer_image(gen, seed_a: int, seed_b: int, morph: float, direction_index:
     >>> dirs = latent_directions(gan.latent_dim, 4)                   # doctest: +SKIP
     >>> a, current, b = explorer_image(gan, 7, 12, 0.5, 0, 1.0, dirs)  # doctest: +SKIP
     """
-    from .latent import _generate, latent_categories_of, seed_noise, slerp_at, with_category
+    from .latent import _generate, latent_categories_of, slerp_at
+    from .noise import seed_noise, with_category
 
     directions = np.asarray(directions, dtype=np.float32)
     if directions.ndim != 2 or not 0 <= direction_index < len(directions):
@@ -124,16 +127,18 @@ def latent_explorer(generator_or_gan, latent_dim: int | None = None, n_direction
                                  value=0, description="direction")
     amount = widgets.FloatSlider(value=0.0, min=-3.0, max=3.0, step=0.1, description="move",
                                  continuous_update=False)
-    code = widgets.Dropdown(options=[("as the morph", None)] + [(f"category {k}", k) for k in range(categories)],
-                            value=None, description="code", layout={"display": "" if categories else "none"})
+    # -1, not None, for "as the morph": a Dropdown shows a None value as a blank choice
+    code = widgets.Dropdown(options=[("as the morph", AS_THE_MORPH)] + [(f"category {k}", k) for k in range(categories)],
+                            value=AS_THE_MORPH, description="code", layout={"display": "" if categories else "none"})
     image = widgets.Image(format="png")
 
     def redraw(_change=None):
+        category = None if code.value == AS_THE_MORPH else code.value
         samples = explorer_image(generator_or_gan, seed_a.value, seed_b.value, morph.value,
-                                 direction.value, amount.value, directions, category=code.value)
+                                 direction.value, amount.value, directions, category=category)
         title = f"morph {morph.value:.2f}, direction {direction.value} {amount.value:+.1f}"
-        if code.value is not None:
-            title += f", code {code.value}"
+        if category is not None:
+            title += f", code {category}"
         image.value = _png({f"A: seed {seed_a.value}": samples[0:1], title: samples[1:2],
                             f"B: seed {seed_b.value}": samples[2:3]})
 

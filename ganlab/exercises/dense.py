@@ -71,9 +71,9 @@ def check_generator(model, latent_dim: int = 100) -> bool:
         return report(False, f"its output shape is {images.shape[1:]}; end with a Reshape to (28, 28, 1).")
     if min(images.min(), loud.min()) < -1 - 1e-6 or max(images.max(), loud.max()) > 1 + 1e-6:
         return report(False, "outputs leave [-1, 1]; use a tanh activation on the last Dense layer.")
+    if np.allclose(images[0], images[1:]):
+        return report(False, "every noise vector gives the same image; is the noise used at all?")
     if loud.min() > -0.5:
         return report(False, f"its outputs never go below {loud.min():.2f}, so it can never draw the -1 "
                              "background of a real digit (a sigmoid ends at 0); use a tanh on the last Dense layer.")
-    if np.allclose(images[0], images[1:]):
-        return report(False, "every noise vector gives the same image; is the noise used at all?")
     return report(True, f"{model.count_params():,} parameters, images of shape (28, 28, 1) in [-1, 1].")
