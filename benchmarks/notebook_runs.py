@@ -2,7 +2,7 @@
 
     python benchmarks/notebook_runs.py                  # quick profile, all notebooks
     python benchmarks/notebook_runs.py --profile cpu 02_dense_mnist_gan
-    python benchmarks/notebook_runs.py --profile cpu 03_dcgan --keep executed/   # read the outputs after
+    python benchmarks/notebook_runs.py --profile cpu 04_dcgan --keep executed/   # read the outputs after
 
 Each notebook runs in a fresh kernel in a child process, so the peak resident
 memory (the kernel's maxrss) belongs to that notebook alone. Targets: quick <= 180 s

@@ -1,7 +1,7 @@
 """``build_gan``: the one way the course builds a GAN from a run profile.
 
-Introduced in notebooks/04_dcgan.ipynb, after notebooks 02 and 04 have built the same
-GANs by hand. The CLI, the notebooks, the benchmarks and the tests all call it, so a
+Introduced in notebooks/05_training_engineering.ipynb, after notebooks 02 and 04 have built
+the same GANs by hand (notebook 03 uses it for its starting pair). The CLI, the notebooks, the benchmarks and the tests all call it, so a
 recipe (networks, noise layout, optimizers, EMA, fast path) is written down once, in
 ``ganlab/profiles.py``.
 

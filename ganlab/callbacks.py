@@ -1,7 +1,7 @@
 """Keras callbacks for GAN training: sample grids, per-step curves, a NaN guard, live plots, a time budget.
 
 Introduced in notebooks/02_dense_mnist_gan.ipynb (SampleGrid, StepHistory) and
-notebooks/04_dcgan.ipynb (LivePlot, TimeBudget). Checkpoints are ``ganlab.checkpoints``.
+notebooks/04_dcgan.ipynb (LivePlot) and notebooks/05_training_engineering.ipynb (TimeBudget). Checkpoints are ``ganlab.checkpoints``.
 Each works with ``ganlab.GAN`` (any model with ``fixed_noise`` and ``generate``).
 
 >>> grids = SampleGrid(16)                                              # doctest: +SKIP

@@ -6,6 +6,7 @@ check never raises, so a notebook with an unfinished exercise still runs to the 
 - ``ganlab.exercises.setup``: notebooks/00_setup.ipynb
 - ``ganlab.exercises.toy``: notebooks/01_gan_on_toy_data.ipynb
 - ``ganlab.exercises.dense``: notebooks/02_dense_mnist_gan.ipynb
+- ``ganlab.exercises.clinic``: notebooks/03_debugging_gan_code.ipynb
 - ``ganlab.exercises.dcgan``: notebooks/04_dcgan.ipynb
 - ``ganlab.exercises.engineering``: notebooks/05_training_engineering.ipynb
 """

@@ -43,8 +43,8 @@ def dense_discriminator(
     """Image -> one logit (>0 means "real"). LeakyReLU 0.2, no sigmoid at the end.
 
     ``dropout`` (after each hidden layer) is off by default. Many MLP GAN examples use 0.3
-    to slow the discriminator down; on 2 CPU cores it cost the cpu profile's samples about
-    20 points of recognisable digits after 3 minutes (docs/benchmarks.md). Raise it if D
+    to slow the discriminator down; here it cost the cpu profile's samples many recognisable
+    digits after 3 minutes (docs/benchmarks.md, "Dense MNIST GAN"). Raise it if D
     wins (D(x) -> 1, D(G(z)) -> 0).
     """
     units = check_units(units, "dense_discriminator")
