@@ -144,7 +144,7 @@ def test_latent_explorer_redraws_when_a_control_changes(image_generator):
     (seed_a, seed_b), morph, (direction, amount), code, image = (
         box.children[0].children, box.children[1], box.children[2].children, box.children[3], box.children[4])
     assert (seed_a.value, seed_b.value, morph.value, amount.value) == (4, 5, 0.0, 0.0)
-    assert code.layout.display == "none" and code.options == (("as the morph", None),)  # no code to set
+    assert code.layout.display == "none" and code.options == (("as the morph", widgets.AS_THE_MORPH),)  # no code to set
     assert len(direction.options) == 3 and (amount.min, amount.max) == (-3.0, 3.0)
     first = image.value
     assert first[:8] == b"\x89PNG\r\n\x1a\n"
@@ -245,11 +245,11 @@ def test_explorer_sets_the_current_code_and_keeps_its_gaussian_part(coded_gan, i
     np.testing.assert_allclose(current, image_generator(recoded[None]).numpy()[0], atol=1e-6)
     box = widgets.latent_explorer(coded_gan, n_directions=2)
     code, image = box.children[3], box.children[4]
-    assert code.layout.display == "" and [v for _, v in code.options] == [None, 0, 1, 2]
+    assert code.layout.display == "" and [v for _, v in code.options] == [widgets.AS_THE_MORPH, 0, 1, 2]
     first = image.value
     code.value = (z_a[5:].argmax() + 1) % CATEGORIES  # another category than seed A's
     assert image.value != first
-    code.value = None
+    code.value = widgets.AS_THE_MORPH
     assert image.value == first
 
 
@@ -340,7 +340,7 @@ def toy_fit(callbacks, epochs=3):
 
 
 def test_live_plot_saves_the_figure_and_keeps_the_history(tmp_path, monkeypatch):
-    monkeypatch.setattr(training, "_in_notebook", lambda: False)
+    monkeypatch.setattr(callbacks, "_in_notebook", lambda: False)
     live = callbacks.LivePlot(path=tmp_path / "live.png")
     history = toy_fit([live])
     assert (tmp_path / "live.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -366,7 +366,7 @@ def test_live_plot_updates_one_notebook_output_in_place(monkeypatch):
         calls.append(("display", display_id))
         return Handle()
 
-    monkeypatch.setattr(training, "_in_notebook", lambda: True)
+    monkeypatch.setattr(callbacks, "_in_notebook", lambda: True)
     monkeypatch.setattr(IPython.display, "display", fake_display)
     samples = callbacks.SampleGrid(n=64)
     toy_fit([samples, callbacks.LivePlot(every=2, samples=samples)])
