@@ -13,10 +13,11 @@ lab: install
 	$(BIN)/jupyter lab notebooks/ $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 # Notebooks save checkpoints under $GANLAB_RUNS_DIR; the tests use a fresh folder each time,
-# so a leftover run is never resumed instead of trained.
+# so a leftover run is never resumed instead of trained. The notebooks run once: their executed
+# copies (in $GANLAB_EXECUTED_DIR) make the rendered course that tests/test_course_build.py checks.
 test: install
 	GANLAB_PROFILE=$${GANLAB_PROFILE:-quick} GANLAB_RUNS_DIR=$${GANLAB_RUNS_DIR:-$$(mktemp -d)} \
-		$(BIN)/python -m pytest
+		GANLAB_EXECUTED_DIR=$${GANLAB_EXECUTED_DIR:-$$(mktemp -d)} $(BIN)/python -m pytest
 
 install: $(VENV)/.installed
 

@@ -9,12 +9,14 @@ the package index), then binder/postBuild. Each notebook then runs in a fresh ke
 of benchmarks/notebook_runs.py) under binder/start (cpu profile, one thread), pinned to CPU 0
 with `taskset -c 0`.
 
-Memory: where this machine has a writable cgroup v2 with the memory controller (as root on most
-Linux systems), each notebook runs in a new cgroup with memory.max = 2 GB, as on Binder, and
-"peak MB" is the cgroup's memory.peak (runner, kernel and its children). Elsewhere the limit
-cannot be enforced: "peak MB" is then the kernel's peak resident size (ru_maxrss of the largest
-process), and a row over 2 GB fails. The output says which. Building the environment takes a
-few minutes and about 1.5 GB.
+Memory: where this machine has a writable memory cgroup (v2, or v1 as in many containers; as
+root), each notebook runs in a new cgroup limited to 2 GB without swap, as on Binder; "cgroup MB"
+is its peak (memory.peak, v1: memory.max_usage_in_bytes) over the runner, the kernel and its
+children, page cache included. Shared libraries already in memory for other processes are not
+charged to it, so "kernel RSS MB", the kernel's peak resident size (ru_maxrss), is printed beside
+it. Elsewhere the limit cannot be enforced and only the RSS is printed. A row over 2 GB by either
+fails; the output says whether the limit was enforced. Building the environment takes a few
+minutes and about 1.5 GB.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -58,45 +61,72 @@ def build_env(venv: Path) -> None:
     print(f"built in {time.perf_counter() - start:.0f} s", file=sys.stderr)
 
 
-def memory_cgroup(name: str) -> Path | None:
-    """A new cgroup v2 with memory.max = LIMIT_MB, or None where this machine allows none."""
-    mounts = [line.split()[1] for line in Path("/proc/self/mounts").read_text().splitlines() if line.split()[2] == "cgroup2"]
-    for root in map(Path, mounts):
-        if "memory" not in (root / "cgroup.controllers").read_text().split():
-            continue
+@dataclass
+class MemoryLimit:
+    """A memory cgroup with a 2 GB limit: where to enter it, and what it measured."""
+
+    group: Path
+    peak_file: str  # memory.peak (cgroup v2) or memory.max_usage_in_bytes (v1)
+
+    def enter(self) -> None:
+        (self.group / "cgroup.procs").write_text(str(os.getpid()))
+
+    def peak_mb(self) -> int | None:
+        path = self.group / self.peak_file
+        return round(int(path.read_text()) / 2**20) if path.exists() else None
+
+    def oom_kills(self) -> int:
+        for name in ("memory.events", "memory.oom_control"):  # v2, v1: both have a line "oom_kill N"
+            if (self.group / name).exists():
+                lines = dict(line.split() for line in (self.group / name).read_text().splitlines())
+                return int(lines.get("oom_kill", 0))
+        return 0
+
+
+def memory_cgroup(name: str) -> MemoryLimit | None:
+    """A new cgroup (v2, else v1) limited to LIMIT_MB without swap, or None where this machine allows none."""
+    mounts = [line.split() for line in Path("/proc/self/mounts").read_text().splitlines()]
+    v2 = [Path(m[1]) for m in mounts if m[2] == "cgroup2" and "memory" in _read(Path(m[1]) / "cgroup.controllers")]
+    v1 = [Path(m[1]) for m in mounts if m[2] == "cgroup" and "memory" in m[3].split(",")]
+    for root, limit, swap, peak in [*((r, "memory.max", "memory.swap.max", "memory.peak") for r in v2),
+                                    *((r, "memory.limit_in_bytes", "memory.memsw.limit_in_bytes",
+                                       "memory.max_usage_in_bytes") for r in v1)]:
         group = root / name
         try:
             group.mkdir()
-            (group / "memory.max").write_text(f"{LIMIT_MB * 2**20}\n")
-            if (group / "memory.swap.max").exists():
-                (group / "memory.swap.max").write_text("0\n")  # no swap on Binder
-            return group
+            (group / limit).write_text(f"{LIMIT_MB * 2**20}\n")
+            if (group / swap).exists():  # no swap on Binder
+                (group / swap).write_text(f"{LIMIT_MB * 2**20}\n" if swap.startswith("memory.memsw") else "0\n")
+            return MemoryLimit(group, peak)
         except OSError:
             if group.is_dir():
                 group.rmdir()
     return None
 
 
+def _read(path: Path) -> str:
+    return path.read_text() if path.exists() else ""
+
+
 def run(path: Path, venv: Path) -> dict:
     """One notebook under Binder's limits: a row of the table."""
-    group = memory_cgroup(f"ganlab-binder-sim-{os.getpid()}")
-    enter = (lambda: (group / "cgroup.procs").write_text(str(os.getpid()))) if group else None
+    limit = memory_cgroup(f"ganlab-binder-sim-{os.getpid()}")
     env = {**os.environ, "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}", "VIRTUAL_ENV": str(venv)}
     env.pop("PYTHONPATH", None)
-    row = run_in_child(path, "cpu", python=str(venv / "bin" / "python"), env=env, preexec_fn=enter,
+    row = run_in_child(path, "cpu", python=str(venv / "bin" / "python"), env=env,
+                       preexec_fn=limit.enter if limit else None,
                        prefix=["taskset", "-c", "0", str(ROOT / "binder" / "start")])
-    row["enforced"] = "yes" if group else "no"
-    if group:
-        if (group / "memory.peak").exists():
-            row["peak_mb"] = round(int((group / "memory.peak").read_text()) / 2**20)
-        events = dict(line.split() for line in (group / "memory.events").read_text().splitlines())
-        if int(events.get("oom_kill", 0)):
+    row["enforced"] = "yes" if limit else "no"
+    row["rss_mb"], row["peak_mb"] = row["peak_mb"], "-"  # the kernel's own peak; the cgroup's below
+    if limit:
+        row["peak_mb"] = limit.peak_mb() or "-"
+        if limit.oom_kills():
             row["seconds"] = "killed: over 2 GB"
         try:
-            group.rmdir()
+            limit.group.rmdir()
         except OSError as error:  # a process still in it; the cgroup goes when it exits and is removed
-            print(f"binder_sim: could not remove {group}: {error}", file=sys.stderr)
-    over = isinstance(row["peak_mb"], int) and row["peak_mb"] > LIMIT_MB
+            print(f"binder_sim: could not remove {limit.group}: {error}", file=sys.stderr)
+    over = any(isinstance(row[k], int) and row[k] > LIMIT_MB for k in ("peak_mb", "rss_mb"))
     row["status"] = "failed" if row["seconds"] in ("failed", "killed: over 2 GB") or over else "ok"
     return row
 
@@ -127,13 +157,13 @@ def main() -> int:
             rows.append(run(path, venv))
             print(f"  {rows[-1]}", file=sys.stderr, flush=True)
     enforced = rows and rows[0]["enforced"] == "yes"
-    print("\nmemory limit: " + (f"enforced, a cgroup v2 with memory.max = {LIMIT_MB} MB; peak MB = its memory.peak"
-                                if enforced else
-                                f"NOT enforced (no writable cgroup v2 with the memory controller here); peak MB = "
-                                f"the kernel's peak resident size, and a row over {LIMIT_MB} MB fails"))
-    print(f"{'notebook':<24} {'seconds':>8} {'peak MB':>8}  {'limit enforced':<15} {'status'}   (binder/start, taskset -c 0)")
+    print("\nmemory limit: " + (f"enforced, a memory cgroup limited to {LIMIT_MB} MB without swap" if enforced else
+                                "NOT enforced (no writable memory cgroup here)") + f"; a row over {LIMIT_MB} MB fails")
+    print(f"{'notebook':<24} {'seconds':>8} {'cgroup MB':>9} {'kernel RSS MB':>13}  {'limit enforced':<15} {'status'}"
+          "   (binder/start, taskset -c 0)")
     for row in rows:
-        print(f"{row['notebook']:<24} {row['seconds']:>8} {row['peak_mb']:>8}  {row['enforced']:<15} {row['status']}")
+        print(f"{row['notebook']:<24} {row['seconds']:>8} {row['peak_mb']:>9} {row['rss_mb']:>13}  "
+              f"{row['enforced']:<15} {row['status']}")
     return 0 if all(row["status"] == "ok" for row in rows) else 1
 
 

@@ -3,10 +3,14 @@
     python docs/build_course.py                         # cpu profile -> docs/_build/course/
     python docs/build_course.py --profile quick --out /tmp/course 00_setup 01_gan_on_toy_data
     python docs/build_course.py --figures               # also refresh docs/figures/ (`make figures`)
+    python docs/build_course.py --profile quick --executed DIR   # pages from notebooks already run
 
 Each notebook runs once, in a fresh kernel, with a fresh temporary GANLAB_RUNS_DIR (nothing is
 resumed), and becomes one page with its outputs; index.html lists the pages by title. If a cell
 raises, the build stops with one line naming the notebook and the cell, and exits with 1.
+With --executed DIR a notebook found there as DIR/<name>.ipynb is not run again: `make test` runs
+every notebook once, under nbval, and notebooks/conftest.py writes each executed copy there, so
+the test of this build (tests/test_course_build.py) renders those instead of running the course twice.
 
 Tool: nbclient executes, nbconvert's HTMLExporter ("lab" template) writes the pages. Both come
 with jupyterlab and nbval, so nothing new is installed and nothing is downloaded; Jupyter Book
@@ -149,12 +153,13 @@ def index_page(titles: dict[str, str], profile: str) -> str:
             f"<p>Every notebook executed in the <code>{profile}</code> profile.</p>\n<ol>\n{items}\n</ol>\n</body></html>\n")
 
 
-def build(paths: list[Path], out: Path, profile: str, figures: bool) -> None:
+def build(paths: list[Path], out: Path, profile: str, figures: bool, executed: Path | None = None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     titles = {}
     for path in paths:
         start = time.perf_counter()
-        nb = execute(path, profile)
+        ready = executed / path.name if executed else None
+        nb = nbformat.read(ready, as_version=4) if ready and ready.is_file() else execute(path, profile)
         if figures:
             try:
                 write_figures(path.stem, reference_figures(nb))
@@ -174,10 +179,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", default="cpu", choices=("quick", "cpu", "gpu"))
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "_build" / "course", help="output folder")
     parser.add_argument("--figures", action="store_true", help="also write docs/figures/<notebook>/<name>.png")
+    parser.add_argument("--executed", type=Path, help="a folder of notebooks already executed in this profile")
     args = parser.parse_args(argv)
-    if args.figures and args.profile != "cpu":
+    if args.figures and (args.profile != "cpu" or args.executed):
         parser.error("--figures writes the reference figures, which are what the cpu profile draws: "
-                     "leave --profile at cpu")
+                     "leave --profile at cpu, without --executed")
     try:
         paths = notebooks(args.names)
         if args.figures and not args.names:  # a renamed or deleted notebook leaves no figures behind
@@ -185,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
                 if folder.name not in {p.stem for p in paths}:
                     shutil.rmtree(folder)
                     print(f"  removed {folder.relative_to(ROOT)} (no such notebook)", file=sys.stderr)
-        build(paths, args.out, args.profile, args.figures)
+        build(paths, args.out, args.profile, args.figures, args.executed)
     except BuildError as error:
         print(f"build_course: {error}", file=sys.stderr)
         return 1

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 from pathlib import Path
 from typing import Callable
 
@@ -34,3 +36,68 @@ def write_text_atomically(path: str | os.PathLike, text: str) -> Path:
             os.fsync(f.fileno())
 
     return write_atomically(path, write)
+
+
+PARTIAL_FILE = re.compile(r"^\..+\.(\d+)\.partial(\.[^.]*)?$")  # what write_atomically names its partial files
+
+
+def remove_stale_partials(folder: str | os.PathLike) -> list[Path]:
+    """Delete the partial files a killed ``write_atomically`` left in ``folder``; return them.
+
+    A partial file names its writer's process id; one whose writer still runs is kept.
+    """
+    removed = []
+    for path in Path(folder).glob(".*.partial*"):
+        match = PARTIAL_FILE.match(path.name)
+        if match and path.is_file() and not _is_running(int(match.group(1))):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+def _is_running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def ensure_free_space(folder: str | os.PathLike, needed: int, what: str) -> None:
+    """Raise OSError(ENOSPC) naming ``what`` if ``folder``'s disk has less than ``needed`` bytes free.
+
+    Checked before a write whose library may crash, rather than fail cleanly, on a full disk.
+    """
+    import errno
+    import shutil
+
+    free = shutil.disk_usage(folder).free
+    if free < needed:
+        raise OSError(errno.ENOSPC, f"No space left on device: {what} needs about {needed / 2**20:.1f} MB, "
+                                    f"{free / 2**20:.1f} MB free", str(folder))
+
+
+def sha256(path: str | os.PathLike) -> str:
+    """The file's SHA-256, read in 1 MB blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def fsync(path: str | os.PathLike) -> None:
+    with open(path, "rb") as f:
+        os.fsync(f.fileno())
+
+
+def fsync_dir(directory: str | os.PathLike) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

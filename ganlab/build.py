@@ -31,6 +31,8 @@ def recipe(model: str, profile: str | None = None, **overrides) -> SimpleNamespa
     """The profile's settings for ``model`` ("dense" or "dcgan"), with ``overrides`` applied."""
     if model not in PROFILE_OF_MODEL:
         raise InputError(f"Unknown model {model!r}; choose one of {', '.join(MODELS)}.")
+    if model != "dcgan" and "width" in overrides:
+        raise InputError("width applies to the dcgan model only.")
     return params(PROFILE_OF_MODEL[model], profile, **overrides)
 
 

@@ -5,10 +5,12 @@ Introduced in notebooks/05_training_engineering.ipynb; ``python -m ganlab train 
 A checkpoint folder ``ckpt-000012/`` (after epoch 12) holds the weights of the
 generator, the discriminator and the EMA generator, both optimizers' state (their
 step counters included), the noise seed state, the sample grid's fixed noise and
-grids so far, and the per-epoch history. It is written under a temporary name and
-renamed into place when complete, and ``latest`` is replaced atomically after that:
-a kill at any moment leaves the previous checkpoint intact and loadable. Each file's
-SHA-256 is recorded and checked on load.
+grids so far, and the per-epoch and per-step history (so curves cover the whole run
+across any number of resumes). It is written under a temporary name and renamed into
+place when complete, and ``latest`` is replaced atomically after that: a kill at any
+moment leaves the previous checkpoint intact and loadable. Each file's SHA-256 is
+recorded and checked on load; a damaged checkpoint is set aside (renamed
+``damaged-ckpt-...``, never deleted) and the newest intact one is used instead.
 
 >>> checkpoints = Checkpoints("runs/dcgan", sample_grid=grids)       # doctest: +SKIP
 >>> start = checkpoints.restore(gan)    # 0 in a new folder, else the epochs done   # doctest: +SKIP
@@ -27,13 +29,15 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from ._files import write_text_atomically
+from ._files import fsync, fsync_dir, sha256, write_text_atomically
 from .errors import CheckpointError, InputError
 
 FORMAT = "ganlab-checkpoint-1"
 PREFIX = "ckpt-"
 PARTIAL_PREFIX = ".partial-"
 LATEST = "latest"
+DAMAGED_PREFIX = "damaged-"
+STATE_FIELDS = ("format", "epoch", "architecture", "history", "files")
 
 
 class Checkpoints(keras.callbacks.Callback):
@@ -45,17 +49,20 @@ class Checkpoints(keras.callbacks.Callback):
     every : save after every ``every``-th epoch.
     keep : how many checkpoints to keep (at least 1; older ones are deleted only
         after a newer one is complete).
-    sample_grid : a ``ganlab.training.SampleGrid`` whose fixed noise and grids are
+    sample_grid : a ``ganlab.callbacks.SampleGrid`` whose fixed noise and grids are
         saved and restored with the weights.
+    step_history : a ``ganlab.callbacks.StepHistory`` (or any callback with a ``history``
+        dict of lists), saved and restored with the weights.
     """
 
-    def __init__(self, directory: str | os.PathLike, every: int = 1, keep: int = 2, sample_grid=None):
+    def __init__(self, directory: str | os.PathLike, every: int = 1, keep: int = 2, sample_grid=None,
+                 step_history=None):
         super().__init__()
         if int(every) < 1 or int(keep) < 1:
             raise InputError(f"every and keep must be at least 1, not every={every}, keep={keep}.")
         self.directory = Path(directory)
         self.every, self.keep = int(every), int(keep)
-        self.sample_grid = sample_grid
+        self.sample_grid, self.step_history = sample_grid, step_history
         self.history: dict[str, list[float]] = {}
 
     # ------------------------------------------------------------------ callback
@@ -73,12 +80,16 @@ class Checkpoints(keras.callbacks.Callback):
         final = self.directory / f"{PREFIX}{epoch:06d}"
         partial = self.directory / f"{PARTIAL_PREFIX}{final.name}-{os.getpid()}"
         partial.mkdir()
-        _write_contents(gan, partial, epoch, self.history, self.sample_grid)
+        try:
+            _write_contents(gan, partial, epoch, self.history, self.sample_grid, self.step_history)
+        except BaseException:  # a full disk, a kill signal ...: give the space back, keep the older ones
+            shutil.rmtree(partial, ignore_errors=True)
+            raise
         if final.exists():  # the same epoch saved again (a resumed run repeating it): replace it whole
-            shutil.rmtree(final)
+            shutil.rmtree(final) if (final / "state.json").is_file() else set_aside(final)
         os.rename(partial, final)
         write_text_atomically(self.directory / LATEST, final.name)
-        _fsync_dir(self.directory)
+        fsync_dir(self.directory)
         self._prune()
         return final
 
@@ -92,24 +103,36 @@ class Checkpoints(keras.callbacks.Callback):
         return latest_checkpoint(self.directory)
 
     def restore(self, gan) -> int:
-        """Load the newest checkpoint into ``gan`` (compiled); return the epochs it had done (0 if none).
+        """Load the newest intact checkpoint into ``gan`` (compiled); return the epochs it had done (0 if none).
 
-        Raises InputError, naming the difference, if the checkpoint was made by another
-        architecture; the checkpoint is only read, never changed.
+        A damaged checkpoint (a file missing, truncated or not matching its checksum) is set
+        aside with one printed line and the one before it is used. A checkpoint made by
+        another architecture raises InputError naming the difference; it is only read.
         """
-        folder = self.latest()
-        if folder is None:
-            return 0
-        state = read_state(folder)
-        check_same_architecture(gan, state, folder)
-        _load_contents(gan, folder, state)
+        for folder in reversed(checkpoint_folders(self.directory)):
+            try:
+                state = read_state(folder)
+                check_same_architecture(gan, state, folder)
+                _load_contents(gan, folder, state)
+            except CheckpointError as err:
+                where = str(err).replace(f"{self.directory.parent}{os.sep}", "")  # checkpoints/ckpt-.../file
+                print(f"Note: {where} It was set aside as {set_aside(folder).name} (nothing is deleted); "
+                      "trying the checkpoint before it.")
+                continue
+            self._restore_histories(folder, state)
+            return int(state["epoch"])
+        return 0
+
+    def _restore_histories(self, folder: Path, state: dict) -> None:
         self.history = {name: list(values) for name, values in state["history"].items()}
+        if self.step_history is not None and (folder / "step_history.npz").exists():
+            with np.load(folder / "step_history.npz") as saved:
+                self.step_history.history = {name: saved[name].tolist() for name in saved.files}
         if self.sample_grid is not None and (folder / "sample_grid.npz").exists():
             with np.load(folder / "sample_grid.npz") as saved:
                 self.sample_grid.noise = saved["noise"]
                 self.sample_grid.grids = list(saved["grids"])
                 self.sample_grid.epochs = [int(e) for e in saved["epochs"]]
-        return int(state["epoch"])
 
 
 # ---------------------------------------------------------------------- run folders
@@ -161,6 +184,22 @@ def complete_checkpoints(directory: str | os.PathLike) -> list[Path]:
     return sorted(found, key=lambda p: p.name)
 
 
+def checkpoint_folders(directory: str | os.PathLike) -> list[Path]:
+    """Every ``ckpt-*`` folder, oldest first, intact or not (a partial write is never named so)."""
+    directory = Path(directory)
+    return sorted((p for p in directory.glob(f"{PREFIX}*") if p.is_dir()), key=lambda p: p.name)
+
+
+def set_aside(folder: Path) -> Path:
+    """Rename a damaged checkpoint to ``damaged-<name>`` (``-2``, ``-3`` ... if taken); return the new path."""
+    target, n = folder.with_name(DAMAGED_PREFIX + folder.name), 1
+    while target.exists():
+        n += 1
+        target = folder.with_name(f"{DAMAGED_PREFIX}{folder.name}-{n}")
+    os.rename(folder, target)
+    return target
+
+
 def latest_checkpoint(directory: str | os.PathLike) -> Path | None:
     """The checkpoint ``latest`` names, else the newest complete one, else None."""
     directory = Path(directory)
@@ -174,22 +213,26 @@ def latest_checkpoint(directory: str | os.PathLike) -> Path | None:
 
 
 def read_state(folder: str | os.PathLike) -> dict:
-    """A checkpoint's state.json, after checking every file against its recorded SHA-256."""
+    """A checkpoint's state.json, after checking every file against its recorded SHA-256.
+
+    Any damage raises CheckpointError; a folder that ganlab did not write raises InputError.
+    """
     folder = Path(folder)
     try:
         state = json.loads((folder / "state.json").read_text())
     except (OSError, json.JSONDecodeError) as err:
-        raise CheckpointError(f"{folder}/state.json cannot be read ({err}); it was left as it is.") from err
-    if state.get("format") != FORMAT:
-        raise InputError(f"{folder} is not a ganlab checkpoint (format {state.get('format')!r}, "
-                         f"expected {FORMAT!r}). Point to a folder written by ganlab, or start a new run.")
+        raise CheckpointError(f"{folder}/state.json is missing or unreadable ({err}).") from err
+    if not isinstance(state, dict) or state.get("format") != FORMAT:
+        found = state.get("format") if isinstance(state, dict) else type(state).__name__
+        raise InputError(f"{folder} is not a ganlab checkpoint (format {found!r}, expected {FORMAT!r}). "
+                         "Point to a folder written by ganlab, or start a new run.")
+    missing = [name for name in STATE_FIELDS if name not in state]
+    if missing:
+        raise CheckpointError(f"{folder}/state.json lacks {', '.join(missing)}.")
     for name, digest in state["files"].items():
         path = folder / name
-        if not path.is_file() or _sha256(path) != digest:
-            raise CheckpointError(
-                f"{path} is missing or does not match its recorded checksum; the checkpoint was left as it is. "
-                f"Delete {folder} to resume from the one before it."
-            )
+        if not path.is_file() or sha256(path) != digest:
+            raise CheckpointError(f"{path} is missing or does not match its recorded checksum.")
     return state
 
 
@@ -249,9 +292,11 @@ def _optimizers(gan) -> dict:
     return {"g_optimizer": (gan.g_optimizer, gan.generator), "d_optimizer": (gan.d_optimizer, gan.discriminator)}
 
 
-def _write_contents(gan, folder: Path, epoch: int, history: dict, sample_grid) -> None:
+def _write_contents(gan, folder: Path, epoch: int, history: dict, sample_grid, step_history) -> None:
+    # Weights as numpy arrays in model.weights order: numpy reports a full disk as an OSError,
+    # where HDF5 (Keras' .weights.h5) can crash the process.
     for name, model in _networks(gan).items():
-        model.save_weights(folder / f"{name}.weights.h5")
+        np.savez(folder / f"{name}.weights.npz", *model.get_weights())
     for name, (optimizer, _) in _optimizers(gan).items():
         store: dict[str, np.ndarray] = {}
         optimizer.save_own_variables(store)
@@ -260,7 +305,9 @@ def _write_contents(gan, folder: Path, epoch: int, history: dict, sample_grid) -
     if sample_grid is not None and sample_grid.noise is not None:
         np.savez(folder / "sample_grid.npz", noise=sample_grid.noise, grids=np.stack(sample_grid.grids),
                  epochs=np.asarray(sample_grid.epochs))
-    files = {p.name: _sha256(p) for p in sorted(folder.iterdir())}
+    if step_history is not None:
+        np.savez(folder / "step_history.npz", **{k: np.asarray(v, "float32") for k, v in step_history.history.items()})
+    files = {p.name: sha256(p) for p in sorted(folder.iterdir())}
     state = {
         "format": FORMAT,
         "epoch": int(epoch),
@@ -273,12 +320,16 @@ def _write_contents(gan, folder: Path, epoch: int, history: dict, sample_grid) -
     }
     (folder / "state.json").write_text(json.dumps(state, indent=1))
     for path in folder.iterdir():
-        _fsync(path)
+        fsync(path)
 
 
 def _load_contents(gan, folder: Path, state: dict) -> None:
     for name, model in _networks(gan).items():
-        model.load_weights(folder / f"{name}.weights.h5")
+        if f"{name}.weights.npz" in state["files"]:
+            with np.load(folder / f"{name}.weights.npz") as saved:
+                model.set_weights([saved[f"arr_{i}"] for i in range(len(saved.files))])
+        else:  # checkpoints written before ganlab 0.1.0's numpy weights
+            model.load_weights(folder / f"{name}.weights.h5")
     for name, (optimizer, model) in _optimizers(gan).items():
         if not optimizer.built:
             optimizer.build(model.trainable_variables)
@@ -301,24 +352,3 @@ def _remove_partials(directory: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
         else:
             leftover.unlink(missing_ok=True)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _fsync(path: Path) -> None:
-    with open(path, "rb") as f:
-        os.fsync(f.fileno())
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -21,7 +21,7 @@ import os
 import sys
 from pathlib import Path
 
-from ._files import write_atomically, write_text_atomically
+from ._files import ensure_free_space, remove_stale_partials, write_atomically, write_text_atomically
 from .errors import CheckpointError, GanlabError, InputError, OutputExistsError
 
 MODELS = ("dense", "dcgan")  # ganlab.build.MODELS, without importing TensorFlow for --help
@@ -37,7 +37,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m ganlab", description="Train GANs and sample from them.")
+    parser = _Parser(prog="python -m ganlab", description="Train GANs and sample from them.",
+                     epilog="TensorFlow's start-up messages are hidden; run with TF_CPP_MIN_LOG_LEVEL=0 to see them.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     train = sub.add_parser("train", help="train a GAN and save it in a new folder")
@@ -84,6 +85,8 @@ def _new_run_folder(out: Path) -> Path:
             f"`python -m ganlab train {_model_in(out)} --out {out} --resume` (it starts from its last completed "
             "epoch, or from epoch 1 if it has none), or choose a new --out folder."
         )
+    if out.is_dir():
+        remove_stale_partials(out)  # what a run killed in its first second left: not a run
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise OutputExistsError(
             f"{out} already exists and is not empty; ganlab never overwrites a run. "
@@ -112,6 +115,7 @@ def train(args) -> Path:
 
     fast_path = choose_fast_path(jit_compile=args.xla, mixed_precision=args.mixed_precision)
     config = _resumed_config(args) if args.resume else None
+    out = args.out if args.resume else _new_run_folder(args.out)  # said before any data is loaded
     from . import datasets, profiles
     from .build import build_gan, recipe
     from .callbacks import NaNGuard, SampleGrid, StepHistory
@@ -131,15 +135,16 @@ def train(args) -> Path:
     config["n_images"] = len(images)
     config["epochs"] = args.epochs or config.get("epochs") or profiles.epochs_for(
         p.steps, len(images), config["batch_size"])
-    out = args.out if args.resume else _new_run_folder(args.out)
+    for folder in (out, out / "grids"):
+        remove_stale_partials(folder)  # half-written files of a killed earlier run in this folder
     write_text_atomically(out / "config.json", json.dumps(config, indent=2))
 
     gan = build_gan(config["model"], config["profile"], image_shape=images.shape[1:], seed=config["seed"],
                     loss=config["loss"], fast_path=fast_path, strategy=strategy, **_recipe_of(config))
     grids = SampleGrid(out_dir=out / "grids", seed=config["seed"])
-    checkpoints = Checkpoints(out / "checkpoints", sample_grid=grids)
-    start = checkpoints.restore(gan)
     steps, guard = StepHistory(), NaNGuard()
+    checkpoints = Checkpoints(out / "checkpoints", sample_grid=grids, step_history=steps)
+    start = checkpoints.restore(gan)  # the per-step history too: history.json covers the whole run
     print(f"{'Resuming' if start else 'Training'} the {config['model']} GAN on {len(images):,} "
           f"{config['dataset']} images, epoch {start + 1} to {config['epochs']}, batch {config['batch_size']} "
           f"(profile {config['profile']}; {fast_path.describe().splitlines()[0]}); saving to {out}", flush=True)
@@ -149,6 +154,7 @@ def train(args) -> Path:
             verbose=1 if sys.stdout.isatty() else 2)
 
     final_generator = gan.ema_generator if gan.ema_generator is not None else gan.generator
+    ensure_free_space(out, 2 * 4 * final_generator.count_params() + 2**20, "generator.keras")  # Keras' HDF5
     write_atomically(out / "generator.keras", final_generator.save)
     write_text_atomically(out / "history.json", json.dumps({"epochs": checkpoints.history, "steps": steps.history}))
     save_image_grid(grids.grids[-1], out / "samples.png", title=f"after {grids.epochs[-1]} epoch(s)")
@@ -233,7 +239,7 @@ def _check_writable(folder: Path) -> None:
     """Create ``folder`` if needed and write a probe file, or say in one line why not."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / f".ganlab-write-test-{os.getpid()}"
+        probe = folder / f".ganlab-write-test.{os.getpid()}.partial"  # cleaned like a partial file if killed
         probe.write_text("")
         probe.unlink()
     except OSError as err:

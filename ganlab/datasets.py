@@ -22,35 +22,19 @@ where it is (ganlab never deletes your data).
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import io
 import os
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
 import numpy as np
 
+from ._checked_files import KnownFile, corrupted, parse_idx, verify_file
 from .data import to_model_range
-from .errors import DataCorruptedError, DataNotFoundError, InputError
+from .errors import DataNotFoundError, InputError
 
 SPLITS = ("train", "test")
-
-
-@dataclass(frozen=True)
-class KnownFile:
-    """Checksums that identify a good copy of one file.
-
-    ``md5`` is the published checksum of the original download; ``raw_sha256``
-    is the SHA-256 of the decompressed content, which stays the same when a
-    packager re-compresses the file (Debian does).
-    """
-
-    md5: str | None = None
-    raw_sha256: str | None = None
-    sha256: str | None = None
 
 
 @dataclass(frozen=True)
@@ -176,6 +160,9 @@ def find_dataset(
     """Return where ``name`` would be loaded from, or None if it is not on this machine."""
     spec = _spec(name)
     wanted = _wanted_splits(split)
+    if data_dir is not None and not Path(data_dir).is_dir():  # a typo must not load from elsewhere
+        raise InputError(f"data_dir {data_dir} is not a folder on this machine; check its spelling. "
+                         f"It should hold {spec.name}/ (or the dataset's files themselves).")
     for folder in candidate_dirs(spec, data_dir):
         splits = _splits_in(spec, folder)
         usable = {s: p for s, p in splits.items() if s in wanted}
@@ -201,68 +188,16 @@ def _wanted_splits(split: str) -> tuple[str, ...]:
     return (split,)
 
 
-# --------------------------------------------------------------------------- checksums and reading
-
-
-def _digest(data: bytes, algorithm: str) -> str:
-    return hashlib.new(algorithm, data).hexdigest()
-
-
-def verify_file(path: Path, known: KnownFile) -> bytes:
-    """Return the (decompressed) content of ``path`` after checking it against ``known``.
-
-    Raises DataCorruptedError, naming the file and what to do, when it does not match.
-    """
-    blob = path.read_bytes()
-    if known.sha256 is not None:
-        if _digest(blob, "sha256") != known.sha256:
-            raise _corrupted(path, "its SHA-256 checksum does not match the published one")
-        return blob
-    if known.md5 is not None and _digest(blob, "md5") == known.md5:
-        return _gunzip(path, blob)
-    raw = _gunzip(path, blob)
-    if known.raw_sha256 is not None and _digest(raw, "sha256") == known.raw_sha256:
-        return raw
-    raise _corrupted(path, "its checksum matches no known good copy")
-
-
-def _gunzip(path: Path, blob: bytes) -> bytes:
-    try:
-        return gzip.decompress(blob)
-    except (OSError, EOFError, zlib.error) as err:
-        raise _corrupted(path, f"it is not a complete gzip file ({err})") from err
-
-
-def _corrupted(path: Path, why: str) -> DataCorruptedError:
-    return DataCorruptedError(
-        f"{path} cannot be used: {why}. The file is probably truncated or damaged. "
-        "ganlab left it untouched: move it away (or delete it) and load again to "
-        "re-download it, or copy a good file over it."
-    )
-
-
-def _parse_idx(raw: bytes, path: Path, expect_images: bool) -> np.ndarray:
-    magic, ndim = (2051, 3) if expect_images else (2049, 1)
-    header = np.frombuffer(raw[: 4 + 4 * ndim], dtype=">u4")
-    if len(header) < 1 + ndim or header[0] != magic:
-        raise _corrupted(path, "it is not an IDX file of the expected kind")
-    shape = tuple(int(n) for n in header[1:])
-    data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
-    if data.size != int(np.prod(shape)):
-        raise _corrupted(path, f"it holds {data.size} bytes of data, not {np.prod(shape)}")
-    return data.reshape(shape)
-
-
 def _read_split(spec: DatasetSpec, where: Path | tuple[Path, Path], split: str):
     if isinstance(where, Path):  # Keras' npz holds both splits
         blob = verify_file(where, spec.npz[1])
         with np.load(io.BytesIO(blob)) as npz:
             return npz[f"x_{split}"], npz[f"y_{split}"]
     images_path, labels_path = where
-    images = _parse_idx(verify_file(images_path, spec.files[images_path.name]), images_path, True)
-    labels = _parse_idx(verify_file(labels_path, spec.files[labels_path.name]), labels_path, False)
+    images = parse_idx(verify_file(images_path, spec.files[images_path.name]), images_path, True)
+    labels = parse_idx(verify_file(labels_path, spec.files[labels_path.name]), labels_path, False)
     if len(images) != len(labels):
-        raise _corrupted(labels_path, f"it has {len(labels)} labels for {len(images)} images")
+        raise corrupted(labels_path, f"it has {len(labels)} labels for {len(images)} images")
     return images, labels
 
 
@@ -329,8 +264,15 @@ def downloads_are_off() -> bool:
     raise InputError(f"GANLAB_OFFLINE={text!r} is not understood; use 1 (never download) or 0, or unset it.")
 
 
+def _half_pairs(spec, folder: Path) -> str:
+    """' (has X but not Y)' for each split of which ``folder`` holds only one of the two files."""
+    notes = [f"has {a} but not {b}" for images, labels in spec.idx_names.values()
+             for a, b in ((images, labels), (labels, images)) if (folder / a).is_file() and not (folder / b).is_file()]
+    return f" ({'; '.join(notes)})" if notes else ""
+
+
 def _download(spec, name, data_dir, split, download) -> DataSource:
-    looked = "\n".join(f"  - {d}" for d in candidate_dirs(spec, data_dir))
+    looked = "\n".join(f"  - {d}{_half_pairs(spec, d)}" for d in candidate_dirs(spec, data_dir))
     offline = downloads_are_off()
     reason = ""
     if download and not offline:

@@ -73,7 +73,7 @@ def save_image_grid(images, path: str | os.PathLike, title: str | None = None) -
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig = image_grid(images, title=title)
-    fig.savefig(path, dpi=100)
+    write_atomically(path, lambda partial: fig.savefig(partial, dpi=100))  # a kill never leaves half a PNG
     plt.close(fig)
     return path
 

@@ -18,7 +18,7 @@ from ganlab.data import make_dataset
 from ganlab.errors import CheckpointError, InputError
 from ganlab.models import dcgan_discriminator, dcgan_generator
 from ganlab.noise import NoiseLayout
-from ganlab.callbacks import SampleGrid
+from ganlab.callbacks import SampleGrid, StepHistory
 
 IMAGES = np.random.default_rng(0).uniform(-1, 1, (96, 28, 28, 1)).astype("float32")
 
@@ -94,7 +94,7 @@ def test_a_write_killed_halfway_is_ignored_and_cleaned_up(trained):
     gan, checkpoints, _ = trained
     half = checkpoints.directory / ".partial-ckpt-000003-12345"
     half.mkdir()
-    (half / "generator.weights.h5").write_bytes(b"half a file")
+    (half / "generator.weights.npz").write_bytes(b"half a file")
     assert latest_checkpoint(checkpoints.directory).name == "ckpt-000002"
     assert Checkpoints(checkpoints.directory).restore(small_gan(seed=2)) == 2
     checkpoints.save(gan, 3)
@@ -112,17 +112,94 @@ def test_a_different_architecture_is_refused_and_the_checkpoint_untouched(traine
     assert folder_bytes(checkpoints.directory) == before
 
 
-def test_a_corrupted_file_is_detected_not_used(trained):
-    _, checkpoints, _ = trained
-    latest = latest_checkpoint(checkpoints.directory)
-    target = latest / "generator.weights.h5"
-    damaged = bytearray(target.read_bytes())
+def flip_a_byte(path: Path) -> None:
+    damaged = bytearray(path.read_bytes())
     damaged[len(damaged) // 2] ^= 0xFF
-    target.write_bytes(bytes(damaged))
+    path.write_bytes(bytes(damaged))
+
+
+def drop_field(path: Path, field: str) -> None:
+    state = json.loads(path.read_text())
+    del state[field]
+    path.write_text(json.dumps(state))
+
+
+DAMAGE = {  # every kind goes through the same path: set aside, fall back to the one before
+    "weights flipped": lambda ckpt: flip_a_byte(ckpt / "generator.weights.npz"),
+    "weights deleted": lambda ckpt: (ckpt / "discriminator.weights.npz").unlink(),
+    "optimizer truncated": lambda ckpt: (ckpt / "d_optimizer.npz").write_bytes(b"PK"),
+    "state truncated": lambda ckpt: (ckpt / "state.json").write_text((ckpt / "state.json").read_text()[:100]),
+    "state missing": lambda ckpt: (ckpt / "state.json").unlink(),
+    "state without its file list": lambda ckpt: drop_field(ckpt / "state.json", "files"),
+    "state without its epoch": lambda ckpt: drop_field(ckpt / "state.json", "epoch"),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGE, ids=str)
+def test_a_damaged_latest_is_set_aside_and_the_one_before_is_used(trained, damage, capsys):
+    gan, checkpoints, _ = trained
+    DAMAGE[damage](checkpoints.directory / "ckpt-000002")
+    damaged, intact = folder_bytes(checkpoints.directory / "ckpt-000002"), folder_bytes(checkpoints.directory / "ckpt-000001")
+    again = Checkpoints(checkpoints.directory)
+    assert again.restore(small_gan(seed=3)) == 1
+    note = capsys.readouterr().out.strip()
+    assert note.splitlines() == [note] and "ckpt-000002" in note and "set aside as damaged-ckpt-000002" in note
+    assert folder_bytes(checkpoints.directory / "damaged-ckpt-000002") == damaged  # renamed, never changed
+    assert folder_bytes(checkpoints.directory / "ckpt-000001") == intact
+    again.save(gan, 2)  # the resumed run writes epoch 2 again: the damaged copy stays where it was put
+    assert (checkpoints.directory / "damaged-ckpt-000002").is_dir()
+    assert [p.name for p in complete_checkpoints(checkpoints.directory)] == ["ckpt-000001", "ckpt-000002"]
+
+
+def test_when_every_checkpoint_is_damaged_training_starts_over_and_keeps_them(trained, capsys):
+    _, checkpoints, _ = trained
+    for folder in complete_checkpoints(checkpoints.directory):
+        flip_a_byte(folder / "ema_generator.weights.npz")
+    assert Checkpoints(checkpoints.directory).restore(small_gan(seed=3)) == 0
+    assert capsys.readouterr().out.count("set aside") == 2
+    assert sorted(p.name for p in checkpoints.directory.iterdir() if p.is_dir()) == \
+        ["damaged-ckpt-000001", "damaged-ckpt-000002"]
+
+
+def test_read_state_names_the_damaged_file(trained):
+    _, checkpoints, _ = trained
+    flip_a_byte(checkpoints.directory / "ckpt-000002" / "generator.weights.npz")
+    with pytest.raises(CheckpointError, match=r"generator\.weights\.npz is missing or does not match its recorded checksum"):
+        read_state(checkpoints.directory / "ckpt-000002")
+
+
+def test_the_per_step_history_survives_any_number_of_resumes(tmp_path):
+    gan, steps = small_gan(), StepHistory()
+    gan.fit(dataset(), epochs=2, callbacks=[steps, Checkpoints(tmp_path, step_history=steps)], verbose=0)
+    first = {name: list(values) for name, values in steps.history.items()}
+    for stop in (3, 5):  # two resumes, each in a new process's worth of objects
+        gan, steps = small_gan(seed=stop), StepHistory()
+        checkpoints = Checkpoints(tmp_path, step_history=steps)
+        start = checkpoints.restore(gan)
+        gan.fit(dataset(), epochs=stop, initial_epoch=start, callbacks=[steps, checkpoints], verbose=0)
+    assert all(len(values) == 5 * 3 for values in steps.history.values())  # 5 epochs of 3 steps
+    for name, values in first.items():
+        np.testing.assert_allclose(steps.history[name][:6], values, rtol=1e-6)
+
+
+def test_a_failed_save_gives_its_space_back_and_keeps_the_earlier_ones(trained, monkeypatch):
+    import errno
+
+    from ganlab import checkpoints as module
+
+    gan, checkpoints, _ = trained
     before = folder_bytes(checkpoints.directory)
-    with pytest.raises(CheckpointError, match="checksum"):
-        Checkpoints(checkpoints.directory).restore(small_gan(seed=3))
-    assert folder_bytes(checkpoints.directory) == before
+
+    def disk_full(*args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(module, "_write_contents", disk_full)
+    with pytest.raises(OSError):
+        checkpoints.save(gan, 3)
+    assert folder_bytes(checkpoints.directory) == before  # no partial folder holds on to the space
+    assert not list(checkpoints.directory.glob(".partial-*"))
+    monkeypatch.undo()
+    assert checkpoints.save(gan, 3).name == "ckpt-000003"  # space is back: it saves again
 
 
 def test_a_folder_that_is_not_a_checkpoint(tmp_path):
@@ -170,7 +247,8 @@ def test_sigkill_mid_run_then_resume_continues_from_the_last_epoch(tmp_path, mni
     gan = small_gan(ema=0.99, categories=10)  # the quick profile's EMA decay
     assert Checkpoints(out / "checkpoints").restore(gan) == done
     reference = dcgan_generator(latent_dim=110, width=8)
-    reference.load_weights(latest / "generator.weights.h5")
+    with np.load(latest / "generator.weights.npz") as saved:
+        reference.set_weights([saved[f"arr_{i}"] for i in range(len(saved.files))])
     for a, b in zip(reference.get_weights(), gan.generator.get_weights()):
         np.testing.assert_array_equal(a, b)
 
@@ -246,3 +324,21 @@ def test_a_checkpoint_from_before_the_latent_code_still_restores(trained):
     fresh = small_gan(seed=1)
     assert Checkpoints(checkpoints.directory).restore(fresh) == 2
     np.testing.assert_array_equal(fresh.generator.get_weights()[0], gan.generator.get_weights()[0])
+
+
+def test_a_checkpoint_with_keras_h5_weights_from_before_still_restores(trained):
+    from ganlab._files import sha256
+
+    gan, checkpoints, _ = trained
+    folder = latest_checkpoint(checkpoints.directory)
+    state = json.loads((folder / "state.json").read_text())
+    for name in ("generator", "discriminator", "ema_generator"):  # rewrite it as ganlab wrote it before
+        (folder / f"{name}.weights.npz").unlink()
+        del state["files"][f"{name}.weights.npz"]
+        getattr(gan, name).save_weights(folder / f"{name}.weights.h5")
+        state["files"][f"{name}.weights.h5"] = sha256(folder / f"{name}.weights.h5")
+    (folder / "state.json").write_text(json.dumps(state))
+    fresh = small_gan(seed=5)
+    assert Checkpoints(checkpoints.directory).restore(fresh) == 2
+    for a, b in zip(gan.ema_generator.get_weights(), fresh.ema_generator.get_weights()):
+        np.testing.assert_array_equal(a, b)

@@ -231,3 +231,45 @@ def test_a_run_killed_before_its_first_checkpoint_resumes_from_epoch_1(trained_r
     result = ganlab("train", "dense", "--out", killed, "--resume")
     assert result.returncode == 0, result.stderr
     assert "epoch 1 to 2" in result.stdout and (killed / "generator.keras").is_file()
+
+
+def test_history_json_covers_the_whole_run_across_resumes(tmp_path, mnist_source):
+    out = tmp_path / "resumed"
+    common = ("--n-images", "256", "--batch-size", "64")  # 4 steps per epoch
+    assert ganlab("train", "dense", "--out", out, "--epochs", "1", *common).returncode == 0
+    for epochs in (2, 3):
+        result = ganlab("train", "dense", "--out", out, "--resume", "--epochs", epochs)
+        assert result.returncode == 0, result.stderr
+    import json
+
+    history = json.loads((out / "history.json").read_text())
+    assert {name: len(values) for name, values in history["steps"].items()} == \
+        {name: 12 for name in history["steps"]}
+    assert all(len(values) == 3 for values in history["epochs"].values())
+
+
+def dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_partial_files_of_a_killed_run_are_cleaned_and_the_folder_reused(tmp_path, mnist_source):
+    out = tmp_path / "killed_at_once"
+    out.mkdir()
+    stale = out / f".config.{dead_pid()}.partial.json"  # a kill while config.json was being written
+    stale.write_text('{"mod')
+    result = ganlab("train", "dense", "--out", out, "--epochs", "1", "--n-images", "128", "--batch-size", "64")
+    assert result.returncode == 0, result.stderr
+    assert not stale.exists() and (out / "generator.keras").is_file()
+
+
+def test_a_stale_partial_is_removed_but_a_live_writers_is_kept(tmp_path):
+    from ganlab._files import remove_stale_partials
+
+    stale, live = tmp_path / f".history.{dead_pid()}.partial.json", tmp_path / f".history.{os.getpid()}.partial.json"
+    mine = tmp_path / ".notes.partial"  # not a name write_atomically makes: never touched
+    for path in (stale, live, mine):
+        path.write_text("x")
+    assert remove_stale_partials(tmp_path) == [stale]
+    assert live.exists() and mine.exists()

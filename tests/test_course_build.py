@@ -1,11 +1,14 @@
 """The rendered course (docs/build_course.py) and the reference figures that notebooks show.
 
-The build test executes every notebook once more (quick profile), so a notebook that breaks
-the rendered copy fails CI. The reference-figure tests only read files.
+The build test renders every notebook in the quick profile, so a notebook that breaks the
+rendered copy fails CI. Under `make test` it renders the copies that nbval's run of the notebooks
+wrote to $GANLAB_EXECUTED_DIR (notebooks/conftest.py); run on its own, it executes them.
+The reference-figure tests only read files.
 """
 
 import base64
 import html
+import os
 import re
 import subprocess
 import sys
@@ -28,8 +31,10 @@ FIGURE_LINK = re.compile(r"""(?:\]\(|src=["'])([^)"'\s]*docs/figures/[^)"'\s]*)"
 @pytest.fixture(scope="module")
 def course(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("course")
+    executed = os.environ.get("GANLAB_EXECUTED_DIR")  # notebooks nbval has run (a failed one is not there)
     done = subprocess.run([sys.executable, str(ROOT / "docs" / "build_course.py"), "--profile", "quick",
-                           "--out", str(out)], capture_output=True, text=True)
+                           "--out", str(out), *(["--executed", executed] if executed else [])],
+                          capture_output=True, text=True)
     assert done.returncode == 0, next((line for line in done.stderr.splitlines() if line.startswith("build_course:")),
                                       done.stderr[-2000:])
     return out
@@ -106,3 +111,15 @@ def test_no_reference_figure_is_orphaned():
     wanted = {f"{path.stem}/{name}.png" for path in NOTEBOOKS for _, name in markers(path)}
     found = {f.relative_to(FIGURES).as_posix() for f in FIGURES.rglob("*") if f.is_file()}
     assert found <= wanted, f"in docs/figures/, drawn by no REFERENCE_FIGURE marker: {sorted(found - wanted)}"
+
+
+def test_a_notebook_already_executed_is_rendered_not_run_again(tmp_path):
+    path = NOTEBOOKS[0]
+    nb = nbformat.read(path, as_version=4)
+    first_code = next(cell for cell in nb.cells if cell.cell_type == "code")
+    first_code.outputs = [new_output("stream", name="stdout", text="printed by the earlier run\n")]
+    executed = tmp_path / "executed"
+    executed.mkdir()
+    nbformat.write(nb, executed / path.name)
+    build_course.build([path], tmp_path / "site", "quick", figures=False, executed=executed)
+    assert "printed by the earlier run" in (tmp_path / "site" / f"{path.stem}.html").read_text(encoding="utf-8")

@@ -65,6 +65,19 @@ def test_train_split_missing_is_not_found(mnist_copy, no_data_anywhere):
         datasets.load_mnist(split="train", data_dir=mnist_copy.parent, download=False)
 
 
+def test_a_misspelt_data_dir_is_said_not_loaded_from_elsewhere(mnist_copy, monkeypatch):
+    monkeypatch.setenv("GANLAB_DATA_DIR", str(mnist_copy.parent))  # would be found there otherwise
+    with pytest.raises(InputError, match=r"data_dir .*mnsit is not a folder on this machine; check its spelling"):
+        datasets.load_mnist(data_dir=mnist_copy.parent / "mnsit")
+
+
+def test_a_missing_images_file_is_named(mnist_copy, no_data_anywhere):
+    (mnist_copy / "t10k-images-idx3-ubyte.gz").unlink()
+    with pytest.raises(DataNotFoundError,
+                       match=r"has t10k-labels-idx1-ubyte\.gz but not t10k-images-idx3-ubyte\.gz"):
+        datasets.load_mnist(split="test", data_dir=mnist_copy.parent, download=False)
+
+
 def test_truncated_file_is_detected_and_left_alone(mnist_copy):
     path = mnist_copy / "t10k-images-idx3-ubyte.gz"
     blob = path.read_bytes()

@@ -113,11 +113,12 @@ def test_notebook_badges_and_setup_cell_use_the_one_repository_url(path):
     url = repository_url()
     slug = url.removeprefix("https://github.com/")
     text = "".join("".join(c["source"]) for c in nb["cells"][:4])
-    assert f"https://colab.research.google.com/github/{slug}/blob/main/notebooks/{path.name}" in text
+    release = "v" + re.search(r'^version = "([^"]+)"', (ROOT / "pyproject.toml").read_text(), re.M).group(1)
+    assert f"https://colab.research.google.com/github/{slug}/blob/{release}/notebooks/{path.name}" in text
     assert f"https://mybinder.org/v2/gh/{slug}/main?labpath=notebooks%2F{path.name}" in text
     setup = next(c for c in nb["cells"] if c["cell_type"] == "code")
     source = "".join(setup["source"])
-    assert 'if "google.colab" in sys.modules' in source and f"git+{url}" in source
+    assert 'if "google.colab" in sys.modules' in source and f"git+{url}@{release}" in source  # docs/release.py
     assert "ganlab.check_env()" in source
     every_url = set(re.findall(r"github(?:\.com/|/)([\w.-]+/[\w.-]+)", json.dumps(nb)))
     assert every_url <= {slug}, every_url
