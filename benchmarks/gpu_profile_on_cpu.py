@@ -5,8 +5,8 @@
     python benchmarks/gpu_profile_on_cpu.py --model dense --max-seconds 600 --seed 1
 
 What every Colab learner with a GPU runtime trains is the gpu profile (ganlab/profiles.py: for
-the DCGAN width 64, batch 256, Adam 2e-4, EMA 0.999, all the training images; for the dense GAN
-Adam 4e-4), yet it cannot be timed without a GPU. Its recipe can still be checked anywhere:
+the DCGAN width 64 and 24,000 steps; for the dense GAN 30,000 steps), yet it cannot be timed
+without a GPU. Its recipe can still be checked anywhere:
 this script trains each model with the cpu profile's recipe and with the gpu profile's, each
 built by ``ganlab.build_gan(model, profile)`` and trained with ``GAN.fit`` on
 ``make_dataset(...).repeat()``, the code path of ``python -m ganlab train``. Only the fast path

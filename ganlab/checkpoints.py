@@ -109,6 +109,8 @@ class Checkpoints(keras.callbacks.Callback):
         aside with one printed line and the one before it is used. A checkpoint made by
         another architecture raises InputError naming the difference; it is only read.
         """
+        if self.directory.is_dir():
+            _remove_partials(self.directory)  # what a killed save left: space back at once
         for folder in reversed(checkpoint_folders(self.directory)):
             try:
                 state = read_state(folder)

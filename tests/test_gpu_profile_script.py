@@ -15,7 +15,7 @@ def test_a_run_is_the_profiles_recipe_measured_at_each_image_count(mnist_source)
 
     stub = StubClassifier()
     result = script.run("dcgan", "gpu", (256, 512), stub, max_seconds=300)
-    assert vars(result["recipe"]) == vars(recipe("dcgan", "gpu"))  # width 64, batch 256, ...
+    assert vars(result["recipe"]) == vars(recipe("dcgan", "gpu"))  # width 64, 24,000 steps, ...
     assert result["path"] == choose_fast_path()  # the device's fast path: float32 and no XLA on a CPU
     assert [row[:2] for row in result["rows"]] == [(256, 1), (512, 2)]
     assert stub.batches == [(1000, 28, 28, 1)] * 2 and result["rows"][-1][3]["fraction"] == 1.0
