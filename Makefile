@@ -34,6 +34,7 @@ benchmarks: install
 	$(BIN)/python benchmarks/resume_cycles.py
 	$(BIN)/python benchmarks/gpu_profile_on_cpu.py
 	$(BIN)/python benchmarks/binder_sim.py
+	$(BIN)/python benchmarks/metric_timings.py
 
 # The rendered copy of the course (every notebook executed, cpu profile) in docs/_build/course/;
 # `make figures` also redraws the reference figures in docs/figures/ (commit them).

@@ -15,16 +15,18 @@ a module imports only modules above it in this list):
 - ``ganlab.distribute``  training on several devices (MirroredStrategy)           (05)
 - ``ganlab.models``      toy MLPs, the dense MNIST GAN, DCGAN                     (01, 02, 04)
 - ``ganlab.training``    the GAN keras.Model and its train steps                  (01, 02)
-- ``ganlab.callbacks``   sample grids, step curves, NaN guard, live plot, time budget (02, 04, 05)
-- ``ganlab.build``       build_gan: a GAN from a run profile, in one call         (05)
 - ``ganlab.latent``      lerp/slerp, truncation, latent directions                (04)
-- ``ganlab.metrics``     toy moments, D*, the MNIST-classifier check              (01, 02)
+- ``ganlab.metrics``     toy moments, D*, the MNIST-classifier check; feature     (01, 02, 06)
+                         networks, FD/KID/precision/recall, evaluate()
 - ``ganlab.viz``         image grids, curves, densities, animations               (01, 02, 04)
+- ``ganlab.callbacks``   sample grids, step curves, NaN guard, live plot, time    (02, 04, 05)
+                         budget, feature scores every few epochs
+- ``ganlab.build``       build_gan: a GAN from a run profile, in one call         (05)
 - ``ganlab.widgets``     sliders over training snapshots, latent explorer         (01, 04)
 - ``ganlab.checkpoints`` atomic checkpoints, resume after an interruption         (05)
 - ``ganlab.exercises``   feedback on the notebooks' exercises                     (00-05)
 - ``ganlab.environment`` check_env(): versions, GPU, profile, data                (00)
-- ``ganlab.cli``         ``python -m ganlab train | sample | check-env``
+- ``ganlab.cli``         ``python -m ganlab train | sample | evaluate | check-env``
 """
 
 from __future__ import annotations

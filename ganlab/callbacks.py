@@ -1,7 +1,9 @@
-"""Keras callbacks for GAN training: sample grids, per-step curves, a NaN guard, live plots, a time budget.
+"""Keras callbacks for GAN training: sample grids, per-step curves, a NaN guard, live plots, a time
+budget, and feature scores every few epochs.
 
-Introduced in notebooks/02_dense_mnist_gan.ipynb (SampleGrid, StepHistory) and
-notebooks/04_dcgan.ipynb (LivePlot) and notebooks/05_training_engineering.ipynb (TimeBudget). Checkpoints are ``ganlab.checkpoints``.
+Introduced in notebooks/02_dense_mnist_gan.ipynb (SampleGrid, StepHistory), notebooks/04_dcgan.ipynb
+(LivePlot) and notebooks/05_training_engineering.ipynb (TimeBudget); EvaluationHistory records
+``ganlab.metrics.evaluate``'s scores. Checkpoints are ``ganlab.checkpoints``.
 Each works with ``ganlab.GAN`` (any model with ``fixed_noise`` and ``generate``).
 
 >>> grids = SampleGrid(16)                                              # doctest: +SKIP
@@ -20,6 +22,8 @@ import keras
 import numpy as np
 
 from .errors import InputError
+from .metrics.evaluation import KNOWN_METRICS, check_metrics, check_sample_count, evaluate
+from .metrics.features import dataset_key, feature_network
 from .training import METRIC_NAMES
 
 
@@ -240,3 +244,45 @@ class TimeBudget(keras.callbacks.Callback):
         self.elapsed = time.perf_counter() - self._start
         if self.elapsed >= self.seconds:
             self.model.stop_training = True
+
+
+class EvaluationHistory(keras.callbacks.Callback):
+    """Feature scores of the GAN's samples (``ganlab.metrics.evaluate``) after every ``every`` epochs.
+
+    Each evaluation appends the generated samples' value of every score row (``fd``, ``precision``,
+    ``recall``, ...) to ``self.history[row]`` and the epoch number to ``self.history["epoch"]``,
+    and puts the values in the epoch's logs, so the progress bar shows them and ``fit``'s History
+    holds them too (one value per evaluation, not per epoch). The real baseline, the same at every
+    evaluation, is in ``self.baseline``; the latest full result in ``self.last``. The feature
+    network is loaded (or trained, once) at the first evaluation and kept.
+
+    >>> scores = EvaluationHistory(every=5, metrics=("fd", "precision_recall"), n=500)  # doctest: +SKIP
+    >>> gan.fit(data, epochs=20, callbacks=[scores]); scores.history["fd"]             # doctest: +SKIP
+    """
+
+    def __init__(self, every: int = 5, dataset: str = "mnist", metrics=KNOWN_METRICS, n: int = 1000, seed: int = 1):
+        super().__init__()
+        if isinstance(every, bool) or not isinstance(every, int) or every < 1:
+            raise InputError(f"every must be a whole number of epochs >= 1, not {every!r}.")
+        self.every, self.dataset, self.n, self.seed = every, dataset_key(dataset), n, seed
+        self.metrics = check_metrics(metrics)
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            raise InputError(f"n must be a whole number of samples >= 1, not {n!r}.")
+        check_sample_count(self.metrics, n)  # said now, not after the first epochs
+        self.history: dict[str, list] = {"epoch": []}
+        self.baseline: dict[str, float] = {}
+        self.last: dict | None = None
+        self.network = None
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every:
+            return
+        if self.network is None:
+            self.network = feature_network(self.dataset)
+        self.last = evaluate(self.model, self.dataset, self.metrics, self.n, self.seed, network=self.network)
+        self.history["epoch"].append(epoch + 1)
+        for name, row in self.last["scores"].items():
+            self.history.setdefault(name, []).append(row["generated"])
+            self.baseline[name] = row["real"]
+            if logs is not None:
+                logs[name] = row["generated"]

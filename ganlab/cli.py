@@ -1,9 +1,10 @@
-"""The command line: ``python -m ganlab train ...``, ``python -m ganlab sample ...``.
+"""The command line: ``python -m ganlab train ...``, ``sample ...``, ``evaluate ...``.
 
     python -m ganlab train dense --dataset mnist --out runs/dense1
     python -m ganlab train dcgan --dataset fashion_mnist --out runs/dcgan1
     python -m ganlab train dcgan --out runs/dcgan1 --resume      # after an interruption
     python -m ganlab sample runs/dense1 --n 64 --out samples.npy
+    python -m ganlab evaluate runs/dense1 --metrics fd,precision_recall --json scores.json
     python -m ganlab check-env
 
 A run folder holds config.json, checkpoints/ (the last two completed epochs),
@@ -37,7 +38,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m ganlab", description="Train GANs and sample from them.",
+    parser = _Parser(prog="python -m ganlab", description="Train GANs, sample from them and evaluate them.",
                      epilog="TensorFlow's start-up messages are hidden; run with TF_CPP_MIN_LOG_LEVEL=0 to see them.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -68,6 +69,13 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--n", type=int, required=True, help="how many images")
     sample.add_argument("--out", type=Path, required=True, help="a new .npy file")
     sample.add_argument("--seed", type=int, default=0)
+
+    scores = sub.add_parser("evaluate", help="score a trained run's samples against real images")
+    scores.add_argument("run", type=Path, help="a folder made by `train`")
+    scores.add_argument("--metrics", help="comma-separated: fd,kid,precision_recall,density_coverage,"
+                                          "memorisation,classes (default: all)")
+    scores.add_argument("--n", type=int, default=1000, help="samples, and real images to compare (default 1000)")
+    scores.add_argument("--json", type=Path, help="also save the scores to this new .json file")
 
     sub.add_parser("check-env", help="versions, GPU, run profile, data")
     return parser
@@ -211,12 +219,7 @@ def sample(args) -> Path:
     if args.out.exists():
         raise OutputExistsError(f"{args.out} already exists; choose another --out (it was left untouched).")
     _check_writable(args.out.parent)  # before any work: a wrong --out is said at once
-    model_path = args.run / "generator.keras"
-    if not model_path.is_file():
-        raise InputError(f"{args.run} holds no generator.keras, so it is not a finished run of "
-                         "`python -m ganlab train`. Point at a run folder, or train one into a new "
-                         "folder: python -m ganlab train dense --out runs/new_run")
-    generator = _load_generator(model_path)
+    generator = _run_generator(args.run)
     import keras
     import numpy as np
 
@@ -233,6 +236,41 @@ def sample(args) -> Path:
     write_atomically(args.out, lambda partial: np.save(partial, images))
     print(f"Saved {args.n} images of shape {images.shape[1:]}, values in [-1, 1], to {args.out}")
     return args.out
+
+
+def evaluate_run(args) -> dict:
+    """Print the feature scores of a run's generator next to the real baseline; --json: save them too."""
+    _positive(args.n, "n")
+    if args.json is not None:
+        if args.json.suffix != ".json":
+            raise InputError(f"--json must be a .json file, not {args.json}.")
+        if args.json.exists():
+            raise OutputExistsError(f"{args.json} already exists; choose another --json (it was left untouched).")
+        _check_writable(args.json.parent)  # before any work, as `sample` does
+    from .metrics.evaluation import KNOWN_METRICS, check_metrics, check_sample_count, evaluate, format_table
+
+    metrics = check_metrics(args.metrics or KNOWN_METRICS)
+    check_sample_count(metrics, args.n)
+    generator, config = _run_generator(args.run), _saved_config(args.run)
+    result = evaluate(generator, config.get("dataset", "mnist"), metrics, args.n, categories=_categories(config))
+    print(format_table(result))
+    if config.get("n_images", 0) > result["train_images"]:
+        print(f"Note: this run trained on {config['n_images']:,} images, more than the {result['train_images']:,} "
+              "of the train part, so it saw reference images too: its scores look better than they are.")
+    if args.json is not None:
+        write_text_atomically(args.json, json.dumps(result, indent=2))
+        print(f"Saved the scores to {args.json}")
+    return result
+
+
+def _run_generator(run: Path):
+    """The generator.keras of a finished run, or one line saying what is wrong."""
+    model_path = run / "generator.keras"
+    if not model_path.is_file():
+        raise InputError(f"{run} holds no generator.keras, so it is not a finished run of "
+                         "`python -m ganlab train`. Point at a run folder, or train one into a new "
+                         "folder: python -m ganlab train dense --out runs/new_run")
+    return _load_generator(model_path)
 
 
 def _check_writable(folder: Path) -> None:
@@ -255,7 +293,7 @@ def _load_generator(path: Path):
     except Exception as err:  # a truncated zip, a corrupted config, a file from elsewhere ...
         raise CheckpointError(
             f"{path} cannot be loaded: it is damaged or incomplete ({type(err).__name__}). It was left as it "
-            "is. Resume the run with `train ... --resume` to write it again, or sample from another run."
+            "is. Resume the run with `train ... --resume` to write it again, or use another run."
         ) from err
 
 
@@ -277,6 +315,8 @@ def main(argv: list[str] | None = None) -> int:
             train(args)
         elif args.command == "sample":
             sample(args)
+        elif args.command == "evaluate":
+            evaluate_run(args)
         else:
             from .environment import check_env
 

@@ -50,3 +50,29 @@ def no_data_anywhere(tmp_path, monkeypatch):
                         lambda spec, data_dir=None: [d for d in real(spec, data_dir)
                                                      if not str(d).startswith("/usr/share")])
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def mnist_feature_net(tmp_path_factory, mnist_source):
+    """The MNIST feature network trained for one epoch (these tests are about mechanics; its accuracy
+    is measured by benchmarks/metric_timings.py), the cache folder it was saved in, and the
+    (images, labels) that each ``fit`` call of its training was given."""
+    from types import SimpleNamespace
+
+    import keras
+    import numpy as np
+
+    from ganlab.metrics import feature_network
+
+    folder = tmp_path_factory.mktemp("feature-cache")
+    fits, real_fit = [], keras.Model.fit
+
+    def recording_fit(self, x=None, y=None, *args, **kwargs):
+        fits.append((np.array(x), np.array(y)))
+        return real_fit(self, x, y, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GANLAB_CACHE_DIR", str(folder))
+        patch.setattr(keras.Model, "fit", recording_fit)
+        net = feature_network("mnist", epochs=1)
+    return SimpleNamespace(net=net, folder=folder, fits=fits)

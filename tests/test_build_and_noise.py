@@ -142,7 +142,7 @@ def test_sample_quality_uses_the_benchmarks_noise(monkeypatch):
             seen["noise"] = noise
             return np.zeros((len(noise), 28, 28, 1), "float32")
 
-    monkeypatch.setattr(ganlab.metrics, "recognisable_fraction", lambda images, classifier, threshold: len(images))
+    monkeypatch.setattr(ganlab.metrics.recognition, "recognisable_fraction", lambda images, classifier, threshold: len(images))
     assert ganlab.metrics.sample_quality(FakeGAN(), classifier=None, psi=0.5) == 1000
     assert seen["n"] == 1000 and seen["seed"] == 1
     np.testing.assert_allclose(seen["noise"][:, :4], 0.5 * NoiseLayout(4, 2).seeded(1, 1000)[:, :4])

@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from ganlab import feature_scores, manifold_scores
+from ganlab.metrics import feature_scores, manifold_scores
 from ganlab.errors import InputError
-from ganlab.feature_scores import frechet_distance, kernel_inception_distance
-from ganlab.manifold_scores import density_coverage, memorisation, precision_recall
+from ganlab.metrics.feature_scores import frechet_distance, kernel_inception_distance
+from ganlab.metrics.manifold_scores import density_coverage, memorisation, precision_recall
 
 
 def gaussian(n, d, seed):

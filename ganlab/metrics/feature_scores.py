@@ -5,7 +5,7 @@ A score compares the features of generated samples (``fake``) with those of real
 - :func:`frechet_distance` (FD; FID on Inception features, Heusel et al. 2017) and
   :func:`kernel_inception_distance` (KID, Bińkowski et al. 2018) compare the two sets as wholes:
   0 when they match; fidelity and variety mixed in one number.
-- ``ganlab.manifold_scores`` separates the two: precision (fidelity: do samples look real?) and
+- ``ganlab.metrics.manifold_scores`` separates the two: precision (fidelity: do samples look real?) and
   recall (variety: is all of the real data produced?) (Kynkäänniemi et al. 2019), their more robust
   variants density and coverage (Naeem et al. 2020), and a check for copies of the training set.
 
@@ -19,7 +19,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from .errors import InputError
+from ..errors import InputError
 
 _CHUNK_BYTES = 64 * 2**20  # the largest block of pairwise distances held at once
 _IMAGINARY_TOLERANCE = 1e-3  # pytorch-fid's bound on the imaginary part of sqrtm(S1 S2)

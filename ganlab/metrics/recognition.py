@@ -1,7 +1,5 @@
-"""Measuring generated samples.
+"""Recognised digits: the MNIST classifier check of the dense GAN.
 
-- :func:`moments` for 1-D toy data, and :func:`optimal_discriminator`, the best possible
-  discriminator D*(x) = p_data(x) / (p_data(x) + p_g(x)) (notebooks/01_gan_on_toy_data.ipynb);
 - :func:`mnist_classifier` and :func:`recognisable_fraction`: the share of generated
   digits that a small CNN classifies with confidence >= 0.9
   (notebooks/02_dense_mnist_gan.ipynb); :func:`sample_quality`, the measurement
@@ -12,44 +10,14 @@
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-from ._files import write_atomically, write_text_atomically
-from .data import check_images
-from .errors import InputError
-
-
-def moments(samples) -> tuple[float, float]:
-    """(mean, standard deviation) of 1-D samples."""
-    samples = np.asarray(samples, dtype=np.float64).ravel()
-    return float(samples.mean()), float(samples.std())
-
-
-def optimal_discriminator(p_data, p_g) -> np.ndarray:
-    """D*(x) = p_data(x) / (p_data(x) + p_g(x)): the discriminator no other can beat, for a fixed G.
-
-    Where neither density has mass the ratio is undefined: NaN there (nothing to judge).
-
-    >>> optimal_discriminator([0.4, 0.1, 0.0], [0.1, 0.1, 0.3])
-    array([0.8, 0.5, 0. ])
-    """
-    p_data, p_g = np.asarray(p_data, dtype=np.float64), np.asarray(p_g, dtype=np.float64)
-    if p_data.shape != p_g.shape:
-        raise InputError(f"p_data and p_g must have the same shape, not {p_data.shape} and {p_g.shape}.")
-    if (p_data < 0).any() or (p_g < 0).any():
-        raise InputError("p_data and p_g are densities: they cannot be negative.")
-    total = p_data + p_g
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(total > 0, p_data / total, np.nan)
-
-
-def cache_dir() -> Path:
-    """Where ganlab keeps things it made (the classifier): $GANLAB_CACHE_DIR or ~/.cache/ganlab."""
-    return Path(os.environ.get("GANLAB_CACHE_DIR") or Path.home() / ".cache" / "ganlab")
+from .._files import write_atomically, write_text_atomically
+from ..data import check_images
+from ..errors import InputError
+from ._cache import cache_dir
 
 
 def _classifier_model():
@@ -132,7 +100,7 @@ def mnist_classifier(epochs: int = 3, seed: int = 0, use_cache: bool = True, ver
     """
     import keras
 
-    from .datasets import find_dataset, load_mnist
+    from ..datasets import find_dataset, load_mnist
 
     source = find_dataset("mnist")
     has_train = source is not None and "train" in source.splits
@@ -225,7 +193,7 @@ def sample_quality(gan, classifier: Classifier, n: int = QUALITY_SAMPLES, psi: f
     ``data_range``: the range of the data the generator was trained on; its samples are mapped
     from there to [-1, 1] before judging (notebooks/03_debugging_gan_code.ipynb, bug (e)).
     """
-    from .latent import truncate
+    from ..latent import truncate
 
     noise = truncate(gan.fixed_noise(n, seed=QUALITY_NOISE_SEED), psi, gan.latent_categories)
     low, high = data_range

@@ -7,14 +7,14 @@
   neighbourhoods that hold at least one.
 - :func:`memorisation`: are samples closer to the training set than new real data is (copies)?
 
-FD and KID, which mix the two in one number, are in ``ganlab.feature_scores``.
+FD and KID, which mix the two in one number, are in ``ganlab.metrics.feature_scores``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .errors import InputError
+from ..errors import InputError
 from .feature_scores import (_features, _kth_neighbour_distances, _nearest, _same_width, _squared_distances,
                              _whole_number)
 
