@@ -13,6 +13,10 @@ from pathlib import Path
 
 import nbformat
 
+# The kernels draw inline figures, as in JupyterLab: MPLBACKEND=Agg (CI sets it for the unit tests)
+# would leave the executed copies without a figure. A headless pytest process still falls back to Agg.
+os.environ.pop("MPLBACKEND", None)
+
 COURSE_NOTEBOOK = re.compile(r"\d\d_[a-z0-9_]+\.ipynb")
 _outputs: dict[str, dict[int, list]] = {}  # notebook node id -> code cell number -> outputs
 _failed: set[str] = set()

@@ -23,7 +23,7 @@ def generator(variant="solution", latent_dim=110):
         x = layers.Conv2D(WIDTH, 3, padding="same")(layers.UpSampling2D()(x))
     elif variant != "one doubling":
         x = layers.Conv2DTranspose(WIDTH, 4, strides=2, padding="same", use_bias=False)(x)
-        if variant != "no batch norm":
+        if variant not in ("no batch norm", "no middle batch norm"):
             x = layers.BatchNormalization()(x)
         x = layers.ReLU()(x)
     x = layers.Conv2DTranspose(1, 4, strides=2, padding="same")(x)
@@ -38,6 +38,7 @@ def generator(variant="solution", latent_dim=110):
     ("one doubling", False, "makes images of shape (14, 14, 1), not (28, 28, 1)"),
     ("upsampling", False, "UpSampling2D"),
     ("no batch norm", False, "no BatchNormalization"),
+    ("no middle batch norm", False, "2 hidden layers but 1 BatchNormalization"),
     ("batch norm on the output", False, "after the last Conv2DTranspose"),
     ("sigmoid", False, "cannot draw the -1 background"),
     ("no tanh", False, "outputs leave [-1, 1]"),
@@ -64,7 +65,7 @@ def discriminator(variant="solution"):
         x = layers.MaxPooling2D()(x)
     elif variant not in ("one halving", "starter"):
         x = layers.Conv2D(2 * WIDTH, 4, strides=2, padding="same", use_bias=False)(x)
-        x = layers.LeakyReLU(0.2)(layers.BatchNormalization()(x))
+        x = layers.LeakyReLU(0.2)(x if variant == "no batch norm" else layers.BatchNormalization()(x))
     if variant != "no flatten":
         x = layers.Flatten()(x)
     x = layers.LeakyReLU(0.2)(layers.Dense(32)(x))
@@ -77,6 +78,7 @@ def discriminator(variant="solution"):
     ("one halving", False, "so the last feature map is 7 x 7"),
     ("pooling", False, "MaxPooling2D"),
     ("relu", False, "use LeakyReLU(0.2)"),
+    ("no batch norm", False, "no BatchNormalization: the DCGAN guidelines put one after each convolution of D"),
     ("sigmoid", False, "ends in a sigmoid"),
     ("no flatten", False, "one number: end with Flatten() and Dense(1)"),
 ])
@@ -141,7 +143,8 @@ def test_fit_with_checkpoints_check(fn, ok, hint, capsys):
     (2**15, True, "stays below 65,504"),
     (2**12, True, "in float16"),
     (1, False, "still rounds to 0"),
-    (4, False, "keeps few digits"),
+    (4, False, "keeps only about 1 of its 11 bits"),
+    (1000, False, "keeps only about 9 of its 11 bits"),
     (2**17, False, "overflows float16"),
     (0, False, ">= 1"),
     ("lots", False, "must be a number"),

@@ -16,9 +16,10 @@ def verdict(capsys, ok):
     return out
 
 
-def mlp_generator(last=None, reshape=True, latent_dim=100, use_noise=True):
+def mlp_generator(last=None, reshape=True, latent_dim=100, use_noise=True, batch_norm=True):
     noise = keras.Input((latent_dim,))
-    x = layers.LeakyReLU(0.2)(layers.Dense(32)(noise if use_noise else ops.zeros_like(noise)))
+    x = layers.Dense(32)(noise if use_noise else ops.zeros_like(noise))
+    x = layers.LeakyReLU(0.2)(layers.BatchNormalization()(x) if batch_norm else x)
     x = layers.Dense(28 * 28, activation=last)(x)
     return keras.Model(noise, layers.Reshape((28, 28, 1))(x) if reshape else x)
 
@@ -31,6 +32,7 @@ def mlp_generator(last=None, reshape=True, latent_dim=100, use_noise=True):
     (lambda: mlp_generator("tanh", reshape=False), False, "Reshape to (28, 28, 1)"),
     (lambda: mlp_generator("tanh", use_noise=False), False, "is the noise used"),
     (lambda: mlp_generator("tanh", latent_dim=64), False, "raised"),
+    (lambda: mlp_generator("tanh", batch_norm=False), False, "1 hidden Dense layers but 0 BatchNormalization"),
 ])
 def test_generator_check(capsys, make, ok, hint):
     assert dense.check_generator(make()) is ok
@@ -78,3 +80,10 @@ def test_the_checks_accept_numpy_answers(capsys):
     sp = lambda x: np.log1p(np.exp(x))  # noqa: E731
     assert dense.check_discriminator_loss(lambda r, f: np.mean(sp(-r)) + np.mean(sp(f)))
     assert dense.check_generator_loss(lambda f: np.mean(sp(-f)))
+
+
+def test_generator_check_builds_the_learners_function_for_two_noise_sizes(capsys):
+    assert dense.check_generator(lambda latent_dim=100: mlp_generator("tanh", latent_dim=latent_dim)) is True
+    verdict(capsys, True)
+    assert dense.check_generator(lambda latent_dim=100: mlp_generator("tanh")) is False  # ignores latent_dim
+    assert "use keras.Input((latent_dim,)), not a fixed size" in verdict(capsys, False)

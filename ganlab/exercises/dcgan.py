@@ -118,6 +118,11 @@ def check_dcgan_generator(model, latent_dim: int = 110, image_shape=(28, 28, 1))
                              "the generator (before its ReLU), which keeps every layer's outputs at a steady "
                              "scale while the weights change.")
     last_conv = max(i for i, kind in enumerate(kinds) if kind == "Conv2DTranspose")
+    hidden = sum(kind in ("Dense", "Conv2DTranspose") for kind in kinds[:last_conv])
+    if kinds[:last_conv].count("BatchNormalization") < hidden:
+        return report(False, f"{hidden} hidden layers but {kinds[:last_conv].count('BatchNormalization')} "
+                             "BatchNormalization before the output layer: put one after each hidden layer "
+                             "(before its ReLU), the middle Conv2DTranspose included.")
     if "BatchNormalization" in kinds[last_conv:]:
         return report(False, "a BatchNormalization after the last Conv2DTranspose: the output layer has none "
                              "(DCGAN paper), else every image is pushed to the same mean and spread.")
@@ -170,6 +175,9 @@ def check_dcgan_discriminator(model, image_shape=(28, 28, 1)) -> bool:
         return report(False, f"{_strided(model, 'Conv2D')} stride-2 Conv2D layer(s); mirror the generator with "
                              f"{wanted}, so the last feature map is {image_shape[0] >> wanted} x "
                              f"{image_shape[0] >> wanted}, as small as the generator's first.")
+    if "BatchNormalization" not in kinds:
+        return report(False, "no BatchNormalization: the DCGAN guidelines put one after each convolution of D "
+                             "except the first (on the raw image), before its LeakyReLU.")
     if "ReLU" in kinds or any(_activation_name(layer) == "relu" for layer in model.layers):
         return report(False, "a plain ReLU passes no gradient for negative inputs, and the generator learns "
                              "only through D's gradient: use LeakyReLU(0.2).")

@@ -59,8 +59,23 @@ def check_generator(model, latent_dim: int = 100) -> bool:
     """
     import keras
 
+    if callable(model) and not isinstance(model, keras.Model):  # a builder, my_generator: try two sizes
+        try:
+            wider = model(latent_dim + 10)
+        except Exception as err:
+            return report(False, f"my_generator({latent_dim + 10}) raised {type(err).__name__}: {err}")
+        if isinstance(wider, keras.Model) and tuple(wider.inputs[0].shape[1:]) != (latent_dim + 10,):
+            return report(False, f"my_generator({latent_dim + 10}) takes noise of shape "
+                                 f"{tuple(wider.inputs[0].shape[1:])}: use keras.Input((latent_dim,)), not a fixed size.")
+        model = model(latent_dim)
     if not isinstance(model, keras.Model):
         return report(False, f"expected a keras.Model, got {type(model).__name__}.")
+    kinds = [type(layer).__name__ for layer in model.layers]
+    hidden = kinds[: max(i for i, k in enumerate(kinds) if k == "Dense")].count("Dense") if "Dense" in kinds else 0
+    if kinds.count("BatchNormalization") < hidden:
+        return report(False, f"{hidden} hidden Dense layers but {kinds.count('BatchNormalization')} "
+                             "BatchNormalization: put one after each hidden Dense layer, before its LeakyReLU, "
+                             "as in the first block (section 2 says why).")
     noise = np.random.default_rng(0).standard_normal((16, latent_dim)).astype("float32")
     try:
         images = keras.ops.convert_to_numpy(model(noise, training=False))

@@ -100,8 +100,9 @@ def check_loss_scale(scale, gradient: float = 2e-8, loss: float = 0.7) -> bool:
         return report(False, f"{gradient:g} x {scale:g} = {gradient * scale:.1e} still rounds to 0 in float16: "
                              "choose a larger scale.")
     if gradient * scale < FLOAT16_NORMAL:
-        error = abs(float(scaled) - gradient * scale) / (gradient * scale)
+        digits = 11 - int(np.ceil(np.log2(FLOAT16_NORMAL / (gradient * scale))))  # subnormal: bits lost
         return report(False, f"{gradient:g} x {scale:g} = {gradient * scale:.1e} survives, but below "
-                             f"{FLOAT16_NORMAL:.1e} float16 keeps few digits ({error:.0%} off): choose a larger scale.")
+                             f"{FLOAT16_NORMAL:.1e} float16 keeps only about {max(digits, 1)} of its 11 bits of "
+                             "precision, and smaller gradients in the same step lose more: choose a larger scale.")
     return report(True, f"{gradient:g} x {scale:g} = {float(scaled):.3e} in float16, and the loss "
                         f"{loss} x {scale:g} = {loss * scale:,.0f} stays below {FLOAT16_MAX:,.0f}.")
