@@ -12,14 +12,12 @@ import re
 from pathlib import Path
 
 import nbformat
-
-# The kernels draw inline figures, as in JupyterLab: MPLBACKEND=Agg (CI sets it for the unit tests)
-# would leave the executed copies without a figure. A headless pytest process still falls back to Agg.
-os.environ.pop("MPLBACKEND", None)
+import pytest
 
 COURSE_NOTEBOOK = re.compile(r"\d\d_[a-z0-9_]+\.ipynb")
 _outputs: dict[str, dict[int, list]] = {}  # notebook node id -> code cell number -> outputs
 _failed: set[str] = set()
+_saved: dict[str, str] = {}
 
 
 def pytest_ignore_collect(collection_path, config):
@@ -28,21 +26,30 @@ def pytest_ignore_collect(collection_path, config):
     return None
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Before a notebook's kernel starts: no MPLBACKEND, so that it draws inline figures as in
+    JupyterLab (MPLBACKEND=Agg, set for the unit tests, would leave the executed copies without one)."""
+    if hasattr(item, "test_outputs") and "MPLBACKEND" in os.environ:
+        _saved["MPLBACKEND"] = os.environ.pop("MPLBACKEND")
+
+
 def pytest_runtest_logreport(report):
     if report.failed:
         _failed.add(report.nodeid.split("::")[0])
 
 
 def pytest_runtest_teardown(item, nextitem):
-    folder = os.environ.get("GANLAB_EXECUTED_DIR")
-    if not folder or not hasattr(item, "test_outputs"):  # not an nbval cell
+    if not hasattr(item, "test_outputs"):  # not an nbval cell
         return
     notebook = item.parent
     _outputs.setdefault(notebook.nodeid, {})[item.cell_num] = item.test_outputs or []
     if nextitem is not None and nextitem.parent is notebook:
         return  # more cells to come
-    if notebook.nodeid not in _failed:
-        _write_executed(notebook, _outputs.pop(notebook.nodeid), Path(folder))
+    os.environ.update(_saved)  # what comes after the notebook gets its backend back
+    outputs, folder = _outputs.pop(notebook.nodeid), os.environ.get("GANLAB_EXECUTED_DIR")
+    if folder and notebook.nodeid not in _failed:
+        _write_executed(notebook, outputs, Path(folder))
 
 
 def _write_executed(notebook, outputs: dict[int, list], folder: Path) -> None:

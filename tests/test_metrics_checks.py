@@ -131,15 +131,6 @@ def test_optimal_discriminator_check(capsys):
     assert "probability of 'generated'" in capsys.readouterr().out
 
 
-def test_generator_check(capsys):
-    from ganlab.models import dense_generator, toy_generator
-
-    assert checks.check_generator(dense_generator(units=(16,)))
-    assert checks.check_generator(toy_generator(latent_dim=100)) is False
-    assert "Reshape to (28, 28, 1)" in capsys.readouterr().out
-    assert checks.check_generator("not a model") is False
-
-
 @pytest.mark.parametrize("n_doublings, last_channels, ok, hint", [
     (3, 3, True, "(32, 32, 3)"),
     (2, 3, False, "give side 16, not 32"),
