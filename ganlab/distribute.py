@@ -5,9 +5,10 @@ Introduced in notebook 05 (training engineering). Data parallelism: every device
 global batch between the replicas, each computes the gradients of its share, and the
 optimizer adds them up (an all-reduce) before the same update is applied to every copy.
 So each replica divides its mean loss by the number of replicas (``ganlab.GAN`` does),
-batch norm computes its statistics over the whole batch (``synchronized=True`` in
-``ganlab.models``), and each replica draws different noise (``replica_share``): then one
-step on N devices gives the weights of one step on one device with the same batch.
+batch norm computes its statistics over the whole batch (``ganlab.models`` builds it
+synchronized under a strategy with several replicas), and each replica draws different
+noise (``replica_share``): then one step on N devices gives the weights of one step on
+one device with the same batch.
 
 The same code runs on several machines: start the script on each with the cluster in
 the ``TF_CONFIG`` environment variable and use ``tf.distribute.MultiWorkerMirroredStrategy()``

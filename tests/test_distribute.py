@@ -83,6 +83,10 @@ TWO_DEVICES = textwrap.dedent("""
                           "moved": max_diff([w.numpy() for w in getattr(one, part).trainable_weights],
                                             trainable[part])}
         case["logs"] = max(abs(logs_one[name][0] - logs_two[name][0]) for name in logs_one)
+        case["synchronized"] = {
+            name: sorted({layer.synchronized for part in PARTS for layer in getattr(gan, part).layers
+                          if isinstance(layer, keras.layers.BatchNormalization)})
+            for name, gan in (("one", one), ("two", two))}
 
     # The GAN as the course trains it: its own noise, Adam (whose slots SGD lacks), a code, EMA.
     with strategy.scope():
@@ -118,6 +122,12 @@ def test_a_step_on_two_devices_equals_a_step_on_one(two_devices, case):
         assert result[part]["moved"] > MIN_MOVE, (part, result)
         assert result[part]["diff"] < TOLERANCE, (part, result)  # weights and batch-norm statistics
     assert result["logs"] < TOLERANCE, result  # d_loss, g_loss, D(x), D(G(z)) as on one device
+
+
+@pytest.mark.parametrize("case", ["dense, reuse_fakes=False", "dcgan, reuse_fakes=False"])
+def test_batch_norm_is_synchronized_only_on_several_replicas(two_devices, case):
+    # whole-batch statistics on two devices; on one, the plain layer (the same numbers as before)
+    assert two_devices[case]["synchronized"] == {"one": [False], "two": [True]}
 
 
 def test_each_device_draws_its_own_noise(two_devices):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import keras
+import tensorflow as tf
 from keras import layers
 
 from ..errors import InputError
@@ -16,13 +17,23 @@ def check_units(units, what: str) -> tuple[int, ...]:
     return units
 
 
+def batch_normalization(**options) -> layers.BatchNormalization:
+    """BatchNormalization; synchronized when built under a tf.distribute strategy with several replicas.
+
+    Synchronized, its statistics are those of the whole batch rather than of each device's share,
+    so N devices train as one does (ganlab.distribute). On one device the plain layer computes the
+    same thing with slightly different rounding; it keeps runs identical to earlier ones.
+    """
+    several = tf.distribute.get_strategy().num_replicas_in_sync > 1
+    return layers.BatchNormalization(synchronized=several, **options)
+
+
 def dense_stack(x, units, batch_norm: bool = False, dropout: float = 0.0, slope: float = 0.2):
     """Dense -> (BatchNorm) -> LeakyReLU(slope) -> (Dropout), for each width in ``units``."""
     for width in units:
         x = layers.Dense(width, use_bias=not batch_norm)(x)
         if batch_norm:
-            # synchronized: statistics of the whole batch under tf.distribute (ganlab.distribute)
-            x = layers.BatchNormalization(momentum=0.8, synchronized=True)(x)
+            x = batch_normalization(momentum=0.8)(x)
         x = layers.LeakyReLU(negative_slope=slope)(x)
         if dropout:
             x = layers.Dropout(dropout)(x)

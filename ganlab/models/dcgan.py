@@ -30,6 +30,7 @@ import keras
 from keras import layers
 
 from ..errors import InputError
+from ._blocks import batch_normalization
 
 SUPPORTED_SIDES = {28: 7, 32: 4, 64: 4}  # image side -> side of the first feature map
 HIDDEN_UNITS = 256  # the discriminator's fully connected hidden layer (0: none, as in the paper)
@@ -70,14 +71,12 @@ def dcgan_generator(
     start = SUPPORTED_SIDES[side]
     noise = keras.Input((int(latent_dim),), name="noise")
     x = layers.Dense(start * start * width * 2 ** (k - 1), use_bias=False)(noise)
-    # synchronized: under tf.distribute the statistics are those of the whole batch, not of each
-    # device's share, so N devices train as one does (ganlab.distribute); free on one device.
-    x = layers.BatchNormalization(synchronized=True)(x)
+    x = batch_normalization()(x)  # whole-batch statistics under tf.distribute (_blocks)
     x = layers.ReLU()(x)
     x = layers.Reshape((start, start, width * 2 ** (k - 1)))(x)
     for i in reversed(range(k - 1)):
         x = layers.Conv2DTranspose(width * 2**i, KERNEL, strides=2, padding="same", use_bias=False)(x)
-        x = layers.BatchNormalization(synchronized=True)(x)
+        x = batch_normalization()(x)
         x = layers.ReLU()(x)
     x = layers.Conv2DTranspose(channels, KERNEL, strides=2, padding="same")(x)
     # float32 output even under mixed precision: images are shown, compared and saved.
@@ -105,7 +104,7 @@ def dcgan_discriminator(
     for i in range(k):
         x = layers.Conv2D(width * 2**i, KERNEL, strides=2, padding="same", use_bias=i == 0)(x)
         if i > 0:  # not on the first block: it sees the raw image (DCGAN paper)
-            x = layers.BatchNormalization(synchronized=True)(x)  # whole-batch statistics, as above
+            x = batch_normalization()(x)
         x = layers.LeakyReLU(negative_slope=0.2)(x)
     x = layers.Flatten()(x)
     if hidden_units:  # a global view of the whole image, not only a sum of local patches
