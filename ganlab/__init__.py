@@ -22,9 +22,10 @@ a module imports only modules above it in this list):
 - ``ganlab.callbacks``   sample grids, step curves, NaN guard, live plot, time    (02, 04, 05)
                          budget, feature scores every few epochs
 - ``ganlab.build``       build_gan: a GAN from a run profile, in one call         (05)
+- ``ganlab.experiments`` short runs for a time budget, scores over seeds          (06)
 - ``ganlab.widgets``     sliders over training snapshots, latent explorer         (01, 04)
 - ``ganlab.checkpoints`` atomic checkpoints, resume after an interruption         (05)
-- ``ganlab.exercises``   feedback on the notebooks' exercises                     (00-05)
+- ``ganlab.exercises``   feedback on the notebooks' exercises                     (00-06)
 - ``ganlab.environment`` check_env(): versions, GPU, profile, data                (00)
 - ``ganlab.cli``         ``python -m ganlab train | sample | evaluate | check-env``
 """
@@ -51,7 +52,7 @@ configure_threads()
 
 if TYPE_CHECKING:  # what IDEs and type checkers see; at run time these load on first use
     from . import (build, callbacks, checkpoints, data, datasets, device, distribute, environment,  # noqa: F401
-                   exercises, fast_path, latent, losses, metrics, models, noise, optimizers, profiles,
+                   exercises, experiments, fast_path, latent, losses, metrics, models, noise, optimizers, profiles,
                    training, viz, widgets)
     from .build import build_gan
     from .environment import check_env
@@ -59,7 +60,7 @@ if TYPE_CHECKING:  # what IDEs and type checkers see; at run time these load on 
     from .training import GAN
 
 _SUBMODULES = ("build", "callbacks", "checkpoints", "data", "datasets", "device", "distribute", "environment",
-               "exercises", "fast_path", "latent", "losses", "metrics", "models", "noise", "optimizers",
+               "exercises", "experiments", "fast_path", "latent", "losses", "metrics", "models", "noise", "optimizers",
                "profiles", "training", "viz", "widgets")
 _LAZY_NAMES = {"GAN": "training", "build_gan": "build", "check_env": "environment", "NoiseLayout": "noise"}
 

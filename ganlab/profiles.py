@@ -78,6 +78,17 @@ PROFILES: dict[str, dict[str, dict]] = {
                     learning_rate=5e-4, ema_decay=0.995, classifier_epochs=5, latent_categories=10,
                     reuse_fakes=True),
     },
+    "evaluation": {
+        # seconds: training time of each short run (dense and DCGAN, per dataset and seed) that
+        # notebook 06 judges; n: samples per score; fd_sizes: the sample sizes of the FD-bias curve
+        # (cut to the reference images there are); psis: the truncation sweep.
+        "quick": dict(seconds=40, seeds=(0,), datasets=("mnist",), n=1000, fd_sizes=(200, 500, 1000, 2000),
+                      psis=(1.0, 0.7, 0.4, 0.1)),
+        "cpu": dict(seconds=60, seeds=(0, 1), datasets=("mnist", "fashion_mnist"), n=1000,
+                    fd_sizes=(200, 500, 1000, 2000, 5000), psis=(1.0, 0.85, 0.7, 0.55, 0.4, 0.25, 0.1)),
+        "gpu": dict(seconds=180, seeds=(0, 1, 2), datasets=("mnist", "fashion_mnist"), n=2000,
+                    fd_sizes=(200, 500, 1000, 2000, 5000, 10_000), psis=(1.0, 0.85, 0.7, 0.55, 0.4, 0.25, 0.1)),
+    },
 }
 
 

@@ -9,4 +9,5 @@ check never raises, so a notebook with an unfinished exercise still runs to the 
 - ``ganlab.exercises.clinic``: notebooks/03_debugging_gan_code.ipynb
 - ``ganlab.exercises.dcgan``: notebooks/04_dcgan.ipynb
 - ``ganlab.exercises.engineering``: notebooks/05_training_engineering.ipynb
+- ``ganlab.exercises.evaluation``: notebooks/06_evaluating_gans.ipynb
 """

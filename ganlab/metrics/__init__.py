@@ -12,7 +12,7 @@ What lives where (everything below is also importable from ``ganlab.metrics`` it
 - ``manifold_scores``: :func:`precision_recall`, :func:`density_coverage` and :func:`memorisation`;
 - ``features``: a feature network per dataset (:func:`feature_network`, :class:`FeatureNet`) and
   the one split into images it trains on and images samples are judged against
-  (:func:`evaluation_split`);
+  (:func:`evaluation_split`; :func:`training_images` loads what a GAN may train on);
 - ``evaluation``: :func:`evaluate`, every score of a generator's samples next to the real baseline,
   and :func:`format_table`;
 - :func:`cache_dir`: where trained classifiers and feature networks are kept.
@@ -25,7 +25,8 @@ from ._cache import cache_dir
 from .evaluation import (KNOWN_METRICS, check_metrics, check_sample_count, class_scores, evaluate, format_table,
                        generated_samples)
 from .feature_scores import frechet_distance, kernel_inception_distance
-from .features import EvaluationSplit, FeatureNet, build_feature_model, evaluation_split, feature_network
+from .features import (EvaluationSplit, FeatureNet, build_feature_model, evaluation_split, feature_network,
+                       training_images)
 from .manifold_scores import density_coverage, memorisation, precision_recall
 from .recognition import (NOT_A_DIGIT, QUALITY_NOISE_SEED, QUALITY_SAMPLES, Classifier, mnist_classifier,
                           not_digits, recognisable_fraction, sample_quality, shifted)
@@ -61,4 +62,5 @@ __all__ = [
     "recognisable_fraction",
     "sample_quality",
     "shifted",
+    "training_images",
 ]

@@ -29,6 +29,7 @@ FEATURES = 128  # the penultimate layer's width: the length of a feature vector
 FEATURE_LAYER = "features"
 CLASSES = 10
 IMAGE_SHAPE = (28, 28, 1)
+TRAIN_SHARE = 0.8  # with one split only: the share of it that is the train part
 LEARNING_RATE, BATCH_SIZE = 2e-3, 128  # Adam with cosine decay to 0 over the whole training
 
 
@@ -80,12 +81,28 @@ def evaluation_split(dataset: str = "mnist") -> EvaluationSplit:
                        f"compared with the {len(reference):,} test images")
         return EvaluationSplit(key, train, train_labels, reference, reference_labels, description)
     images, labels = load_dataset(key)  # one split: DataNotFoundError with advice when there is none
-    cut = int(0.8 * len(images))
+    cut = int(TRAIN_SHARE * len(images))
     only = next(iter(source.splits)) if source is not None else "one"
     description = (f"feature network trained on the first {cut:,} of the {len(images):,} {name} {only}-split "
                    f"images (the other split is not on this machine); samples compared with the last "
                    f"{len(images) - cut:,}")
     return EvaluationSplit(key, images[:cut], labels[:cut], images[cut:], labels[cut:], description)
+
+
+def training_images(dataset: str = "mnist", n: int | None = None) -> np.ndarray:
+    """The images a GAN may train on: the train part of :func:`evaluation_split` (its first ``n``).
+
+    Loads only that part: the training split where both are here; else the first 80 % of the one
+    split. The reference images that samples are judged against are never among them.
+    """
+    key = dataset_key(dataset)
+    if n is not None and (isinstance(n, bool) or int(n) != n or n < 1):
+        raise InputError(f"n must be a whole number >= 1 (or None for all), not {n!r}.")
+    source = find_dataset(key)
+    if source is not None and set(source.splits) == {"train", "test"}:
+        return load_dataset(key, "train", n=n)[0]
+    images = load_dataset(key)[0]  # one split: DataNotFoundError with advice when there is none
+    return images[:int(TRAIN_SHARE * len(images))][:n].copy()
 
 
 def build_feature_model(name: str = "feature_network"):

@@ -1,0 +1,74 @@
+"""Short training runs that compare recipes by their scores, over several seeds.
+
+Introduced in notebooks/06_evaluating_gans.ipynb; ``benchmarks/metric_table.py`` makes the table
+of docs/benchmarks.md with the same functions.
+
+>>> gan = train_for("dcgan", "mnist", seconds=60, seed=0)            # doctest: +SKIP
+>>> results = [evaluate(gan, "mnist")]                                 # doctest: +SKIP
+>>> print(mean_std_table(results, ["dcgan"]))                          # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .build import build_gan
+from .callbacks import TimeBudget
+from .data import make_dataset
+from .errors import InputError
+from .metrics.features import training_images
+from .training import GAN
+
+
+def train_for(model: str, dataset: str = "mnist", seconds: float = 60.0, seed: int = 0, profile: str | None = None,
+              images: np.ndarray | None = None, **overrides) -> GAN:
+    """A GAN of ``model`` ("dense" or "dcgan") built with ``build_gan`` and trained for ``seconds``.
+
+    It trains on ``images`` (default: ``training_images(dataset)``, the profile's ``n_images`` of
+    them when it sets one) for ``seconds`` of wall-clock time; ``gan.trained_seconds`` and
+    ``gan.g_optimizer.iterations`` say how long and how many steps it had.
+    """
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds > 0:
+        raise InputError(f"seconds must be a positive number of seconds, not {seconds!r}.")
+    gan = build_gan(model, profile, seed=seed, **overrides)
+    if images is None:
+        images = training_images(dataset, gan.recipe.n_images)
+    data = make_dataset(images, gan.recipe.batch_size, seed=seed, drop_remainder=bool(gan.jit_compile))
+    budget = TimeBudget(seconds)
+    gan.fit(data.repeat(), epochs=1, steps_per_epoch=10**9, verbose=0, callbacks=[budget])
+    gan.trained_seconds = budget.elapsed
+    return gan
+
+
+def mean_std_table(results: list[dict], names: list[str], scores: list[str] | None = None) -> str:
+    """A markdown table: one row per name (e.g. "dense on mnist"), mean ± std of each score over
+    that name's runs, then the real baseline of the first run of each dataset.
+
+    ``results`` are ``ganlab.metrics.evaluate`` results and ``names`` says which row each belongs to.
+
+    >>> run = {"dataset": "mnist", "scores": {"fd": {"generated": 2.0, "real": 0.5}}}
+    >>> print(mean_std_table([run, dict(run, scores={"fd": {"generated": 4.0, "real": 0.5}})], ["gan", "gan"]))
+    | run | runs | fd |
+    |---|---|---|
+    | gan | 2 | 3 ± 1 |
+    | real images (mnist) | | 0.5 |
+    """
+    if len(results) != len(names) or not results:
+        raise InputError(f"Give one name per result: {len(results)} result(s), {len(names)} name(s).")
+    scores = scores or list(results[0]["scores"])
+    rows: dict[str, list[dict]] = {}
+    for name, result in zip(names, results):
+        rows.setdefault(name, []).append(result)
+    lines = ["| run | runs | " + " | ".join(scores) + " |", "|" + "---|" * (2 + len(scores))]
+    for name, runs in rows.items():
+        cells = [_mean_std([run["scores"][score]["generated"] for run in runs]) for score in scores]
+        lines.append(f"| {name} | {len(runs)} | " + " | ".join(cells) + " |")
+    for dataset in dict.fromkeys(result["dataset"] for result in results):
+        real = next(result for result in results if result["dataset"] == dataset)["scores"]
+        lines.append(f"| real images ({dataset}) | | " + " | ".join(f"{real[s]['real']:.3g}" for s in scores) + " |")
+    return "\n".join(lines)
+
+
+def _mean_std(values) -> str:
+    values = np.asarray(values, dtype=np.float64)
+    return f"{values.mean():.3g} ± {values.std():.2g}" if len(values) > 1 else f"{values.mean():.3g}"
