@@ -112,7 +112,7 @@ def watch(config: RingConfig, real: np.ndarray, steps: int = 2000, every: int = 
     """Train ``config`` on the ring and redraw the frame every ``every`` steps; returns the RingRun."""
     if steps < every or every < 1:
         raise InputError(f"steps ({steps}) must be at least every ({every}) and every >= 1.")
-    gan = build_ring_gan(config, seed)
+    gan = build_ring_gan(config, seed, steps_per_execution=min(every, 50))
     return train_ring(config, steps, seed, every, gan=gan, callbacks=[LiveRing(real, every, output, label)])
 
 

@@ -78,6 +78,17 @@ PROFILES: dict[str, dict[str, dict]] = {
                     learning_rate=5e-4, ema_decay=0.995, classifier_epochs=5, latent_categories=10,
                     reuse_fakes=True),
     },
+    "stability": {
+        # notebooks/07: every ring run trains `steps` generator steps (advice rows: advice_steps) and is
+        # scored every `every` steps; seeds: the advice table's mean ± spread; wgan_d_steps: critic
+        # updates per generator update; watch_*: the live run; mnist_*: the dense GAN with and without R1.
+        "quick": dict(steps=1_000, every=500, seeds=(0,), advice_steps=300, wgan_d_steps=1, watch_steps=1_000,
+                      mnist_images=2_000, mnist_steps=100),
+        "cpu": dict(steps=4_000, every=500, seeds=(0, 1, 2), advice_steps=3_000, wgan_d_steps=5, watch_steps=3_000,
+                    mnist_images=20_000, mnist_steps=1_500),
+        "gpu": dict(steps=10_000, every=1_000, seeds=(0, 1, 2, 3, 4), advice_steps=10_000, wgan_d_steps=5,
+                    watch_steps=5_000, mnist_images=None, mnist_steps=5_000),
+    },
 }
 
 

@@ -153,7 +153,7 @@ def train_ring(config: RingConfig, steps: int = 2000, seed: int = 0, every: int 
     """
     if steps < every or every < 1:
         raise InputError(f"steps ({steps}) must be at least every ({every}) and every >= 1.")
-    gan = gan or build_ring_gan(config, seed)
+    gan = gan or build_ring_gan(config, seed, steps_per_execution=min(every, 50))  # fewer calls from Python
     noise = gan.fixed_noise(n_eval, seed=1)
     run = RingRun(config, gan, ring_scores(gan.generate(noise=noise)))
     history = {name: [] for name in ("d_loss", "g_loss", "D(x)", "D(G(z))", "modes", "high_quality")}
@@ -188,3 +188,19 @@ def format_results(results: dict) -> str:
         lines.append(f"{name:<34} {modes.mean():>13.1f} ± {modes.std():<5.1f} "
                      f"{quality.mean():>10.1f} ± {quality.std():<4.1f}%  {len(scores)}")
     return "\n".join(lines)
+
+
+def advice_rows(base: RingConfig | None = None) -> dict[str, RingConfig]:
+    """The common advice as configurations, each one knob away from ``base`` (the advice table's rows)."""
+    base = base or RingConfig()
+    return {
+        "baseline (Adam, batch 256, 1e-3 both)": base,
+        "RMSprop instead of Adam": base.but(optimizer="rmsprop"),
+        "batch 64": base.but(batch_size=64),
+        "two time-scales: D 4e-3, G 1e-3": base.but(d_lr=4 * base.g_lr),
+        "dropout 0.3 in D": base.but(dropout=0.3),
+        "one-sided label smoothing 0.9": base.but(label_smoothing=0.1),
+        "instance noise, std 0.05": base.but(instance_noise=0.05),
+        "spectral norm in D": base.but(spectral_norm=True),
+        "R1, gamma 1": base.but(penalty="r1", penalty_weight=1.0),
+    }
