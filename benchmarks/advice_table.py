@@ -15,7 +15,8 @@ import ganlab
 from ganlab.ring import advice_rows, compare, format_results
 
 
-def main(argv=None) -> None:
+def parse_args(argv=None) -> argparse.Namespace:
+    """The command line, checked before anything trains."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profile", default="cpu", choices=("quick", "cpu", "gpu"))
     parser.add_argument("--steps", type=int, help="generator steps per run (default: the profile's advice_steps)")
@@ -23,6 +24,11 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     if args.steps is not None and args.steps < 1:
         parser.error("--steps must be >= 1")
+    return args
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
     P = ganlab.params("stability", profile=args.profile)
     steps, seeds = args.steps or P.advice_steps, tuple(args.seeds or P.seeds)
     start = time.perf_counter()
