@@ -142,3 +142,25 @@ def toy_data(n: int, mean: float = 4.0, std: float = 1.25, seed: int = 0) -> np.
         raise InputError(f"std must be positive, not {std}.")
     rng = np.random.default_rng(seed)
     return rng.normal(mean, std, size=(n, 1)).astype(np.float32)
+
+
+def ring_data(n: int, modes: int = 8, radius: float = 2.0, std: float = 0.02, seed: int = 0) -> np.ndarray:
+    """2-D toy data: ``n`` points from ``modes`` Gaussians of standard deviation ``std`` whose
+    centres sit evenly on a circle of ``radius`` (the first at angle 0), shape (n, 2), float32.
+
+    Each point picks a mode uniformly at random. ``ganlab.metrics.ring_scores`` measures
+    samples against the same ring. Introduced in notebooks/07_losses_and_stability.ipynb.
+
+    >>> ring_data(1000).shape
+    (1000, 2)
+    """
+    if int(n) != n or n < 1:
+        raise InputError(f"n must be a whole number >= 1, not {n!r}.")
+    if int(modes) != modes or modes < 1:
+        raise InputError(f"modes must be a whole number >= 1, not {modes!r}.")
+    if not radius > 0 or not std > 0:
+        raise InputError(f"radius and std must be positive, not radius={radius}, std={std}.")
+    rng = np.random.default_rng(seed)
+    angles = 2 * np.pi * rng.integers(0, int(modes), size=int(n)) / int(modes)
+    centres = radius * np.stack([np.cos(angles), np.sin(angles)], axis=1)
+    return (centres + rng.normal(0.0, std, size=(int(n), 2))).astype(np.float32)

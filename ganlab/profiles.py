@@ -89,6 +89,17 @@ PROFILES: dict[str, dict[str, dict]] = {
         "gpu": dict(seconds=180, seeds=(0, 1, 2), datasets=("mnist", "fashion_mnist"), n=2000,
                     fd_sizes=(200, 500, 1000, 2000, 5000, 10_000), psis=(1.0, 0.85, 0.7, 0.55, 0.4, 0.25, 0.1)),
     },
+    "stability": {
+        # notebooks/07: every ring run trains `steps` generator steps (advice rows: advice_steps) and is
+        # scored every `every` steps; seeds: the advice table's mean ± spread; wgan_d_steps: critic
+        # updates per generator update; watch_*: the live run; mnist_*: the dense GAN with and without R1.
+        "quick": dict(steps=1_000, every=500, seeds=(0,), advice_steps=300, wgan_d_steps=1, watch_steps=1_000,
+                      mnist_images=2_000, mnist_steps=100),
+        "cpu": dict(steps=4_000, every=500, seeds=(0, 1, 2), advice_steps=3_000, wgan_d_steps=5, watch_steps=3_000,
+                    mnist_images=20_000, mnist_steps=1_500),
+        "gpu": dict(steps=10_000, every=1_000, seeds=(0, 1, 2, 3, 4), advice_steps=10_000, wgan_d_steps=5,
+                    watch_steps=5_000, mnist_images=None, mnist_steps=5_000),
+    },
 }
 
 

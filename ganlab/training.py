@@ -22,6 +22,7 @@ from .errors import InputError
 from .losses import GANLoss, get_loss
 from .noise import NoiseLayout
 from .optimizers import default_optimizer
+from .penalties import get_penalty
 
 METRIC_NAMES = ("d_loss", "g_loss", "D(x)", "D(G(z))")
 
@@ -56,11 +57,14 @@ class GAN(keras.Model):
         categories after its latent_dim - K Gaussian numbers (``ganlab.noise.NoiseLayout``).
         No labels are used.
     reuse_fakes : if True, train with :meth:`one_pass_step`. Introduced in notebooks/04_dcgan.ipynb.
+    penalty : None, "wgan_gp", "r1" or a function like those of ``ganlab.penalties``: a gradient
+        penalty added to the discriminator's loss, times ``penalty_weight``
+        (:meth:`discriminator_penalty`). Introduced in notebooks/07_losses_and_stability.ipynb.
     """
 
     def __init__(self, generator: keras.Model, discriminator: keras.Model, seed: int | None = None,
                  ema_decay: float | None = None, latent_categories: int = 0, reuse_fakes: bool = False,
-                 **kwargs):
+                 penalty=None, penalty_weight: float = 10.0, **kwargs):
         super().__init__(**kwargs)
         check_pair(generator, discriminator)
         if ema_decay is not None and not 0.0 < ema_decay < 1.0:
@@ -74,6 +78,10 @@ class GAN(keras.Model):
             self.ema_generator = keras.models.clone_model(generator)
             self.ema_generator.set_weights(generator.get_weights())
         self.reuse_fakes = bool(reuse_fakes)
+        self.penalty = get_penalty(penalty)
+        if not penalty_weight >= 0:
+            raise InputError(f"penalty_weight must be >= 0 (e.g. 10), not {penalty_weight}.")
+        self.penalty_weight = float(penalty_weight)
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.trackers = {name: keras.metrics.Mean(name=name) for name in METRIC_NAMES}
         # Both models are built: under a tf.distribute strategy fit would otherwise build the
@@ -147,6 +155,13 @@ class GAN(keras.Model):
         """The discriminator's raw outputs on ``samples`` (real or generated)."""
         return self.discriminator(samples, training=training)
 
+    def discriminator_penalty(self, real, fake, data):
+        """What is added to D's loss besides the GAN loss: the gradient penalty, if any, else 0."""
+        if self.penalty is None:
+            return 0.0
+        return self.penalty(lambda x: self.discriminate(x, data), real, fake, self.penalty_weight,
+                            self.seed_generator)
+
     # ------------------------------------------------------------------ the steps
 
     def train_step(self, data):
@@ -162,6 +177,7 @@ class GAN(keras.Model):
             real_out = self.discriminate(real, data)
             fake_out = self.discriminate(fake, data)
             d_loss = self.gan_loss.discriminator(real_out, fake_out)
+            d_loss += self.discriminator_penalty(real, fake, data)  # 0 unless a penalty was chosen
         self._apply(tape, d_loss, self.discriminator, self.d_optimizer)
 
         with tf.GradientTape() as tape:  # 2. the generator, through the updated discriminator
@@ -178,9 +194,10 @@ class GAN(keras.Model):
         """
         real = self.real_examples(data)
         with tf.GradientTape(persistent=True) as tape:
-            fake_out = self.discriminate(self.generate_fakes(data, ops.shape(real)[0]), data)
+            fake = self.generate_fakes(data, ops.shape(real)[0])
+            fake_out = self.discriminate(fake, data)
             real_out = self.discriminate(real, data)
-            d_loss = self.gan_loss.discriminator(real_out, fake_out)
+            d_loss = self.gan_loss.discriminator(real_out, fake_out) + self.discriminator_penalty(real, fake, data)
             g_loss = self.gan_loss.generator(fake_out)
         self._apply(tape, d_loss, self.discriminator, self.d_optimizer)
         self._apply(tape, g_loss, self.generator, self.g_optimizer)

@@ -29,6 +29,7 @@ from benchmark_scripts import load_script, refusal
     ("resume_cycles", ["--n-images", "10"], "--n-images >= 64"),
     ("metric_timings", ["--datasets", "mnist,cifar10"], "--datasets takes mnist, fashion_mnist, not cifar10"),
     ("metric_timings", ["--n", "500"], "--n must be at least 1000"),
+    ("advice_table", ["--steps", "0"], "--steps must be >= 1"),
 ])
 def test_bad_settings_are_refused_in_one_line(name, arguments, message, capsys):
     assert message in refusal(load_script(name), arguments, capsys)

@@ -3,7 +3,8 @@
 What lives where (everything below is also importable from ``ganlab.metrics`` itself):
 
 - ``toy``: :func:`moments` of 1-D samples and :func:`optimal_discriminator` D*(x)
-  (notebooks/01_gan_on_toy_data.ipynb);
+  (notebooks/01_gan_on_toy_data.ipynb); :func:`ring_scores` of 2-D samples on a ring of
+  Gaussians (notebooks/07_losses_and_stability.ipynb);
 - ``recognition``: the 11-class MNIST classifier (:func:`mnist_classifier`, :class:`Classifier`,
   :func:`not_digits`), :func:`recognisable_fraction`, :func:`sample_quality` (the measurement
   convention of docs/benchmarks.md) and :func:`shifted` (notebooks/02_dense_mnist_gan.ipynb, 03);
@@ -30,7 +31,7 @@ from .features import (EvaluationSplit, FeatureNet, build_feature_model, evaluat
 from .manifold_scores import density_coverage, memorisation, precision_recall
 from .recognition import (NOT_A_DIGIT, QUALITY_NOISE_SEED, QUALITY_SAMPLES, Classifier, mnist_classifier,
                           not_digits, recognisable_fraction, sample_quality, shifted)
-from .toy import moments, optimal_discriminator
+from .toy import RingScores, moments, optimal_discriminator, ring_centres, ring_scores
 
 __all__ = [
     "KNOWN_METRICS",
@@ -38,6 +39,7 @@ __all__ = [
     "QUALITY_NOISE_SEED",
     "QUALITY_SAMPLES",
     "Classifier",
+    "RingScores",
     "EvaluationSplit",
     "FeatureNet",
     "build_feature_model",
@@ -60,6 +62,8 @@ __all__ = [
     "optimal_discriminator",
     "precision_recall",
     "recognisable_fraction",
+    "ring_centres",
+    "ring_scores",
     "sample_quality",
     "shifted",
     "training_images",

@@ -28,16 +28,24 @@ def batch_normalization(**options) -> layers.BatchNormalization:
     return layers.BatchNormalization(synchronized=several, **options)
 
 
-def dense_stack(x, units, batch_norm: bool = False, dropout: float = 0.0, slope: float = 0.2):
-    """Dense -> (BatchNorm) -> LeakyReLU(slope) -> (Dropout), for each width in ``units``."""
+def dense_stack(x, units, batch_norm: bool = False, dropout: float = 0.0, slope: float = 0.2,
+                spectral_norm: bool = False):
+    """Dense -> (BatchNorm) -> LeakyReLU(slope) -> (Dropout), for each width in ``units``;
+    with ``spectral_norm`` each Dense is wrapped in ``keras.layers.SpectralNormalization``."""
     for width in units:
-        x = layers.Dense(width, use_bias=not batch_norm)(x)
+        x = dense(width, spectral_norm, use_bias=not batch_norm)(x)
         if batch_norm:
             x = batch_normalization(momentum=0.8)(x)
         x = layers.LeakyReLU(negative_slope=slope)(x)
         if dropout:
             x = layers.Dropout(dropout)(x)
     return x
+
+
+def dense(width: int, spectral_norm: bool = False, **kwargs):
+    """A Dense layer, wrapped in SpectralNormalization (its largest singular value kept at 1) if asked."""
+    layer = layers.Dense(width, **kwargs)
+    return layers.SpectralNormalization(layer) if spectral_norm else layer
 
 
 def latent_dim_of(generator: keras.Model) -> int:

@@ -10,7 +10,8 @@ from typing import Sequence
 import keras
 from keras import layers
 
-from ._blocks import check_units, dense_stack
+from ..errors import InputError
+from ._blocks import check_units, dense, dense_stack
 
 
 def toy_generator(latent_dim: int = 4, units: Sequence[int] = (32, 32), data_dim: int = 1) -> keras.Model:
@@ -21,9 +22,16 @@ def toy_generator(latent_dim: int = 4, units: Sequence[int] = (32, 32), data_dim
     return keras.Model(noise, point, name="toy_generator")
 
 
-def toy_discriminator(data_dim: int = 1, units: Sequence[int] = (32, 32)) -> keras.Model:
-    """A point in R^data_dim -> one logit."""
+def toy_discriminator(data_dim: int = 1, units: Sequence[int] = (32, 32), dropout: float = 0.0,
+                      spectral_norm: bool = False) -> keras.Model:
+    """A point in R^data_dim -> one logit.
+
+    ``dropout`` after each hidden layer and ``spectral_norm`` on every Dense layer are options of
+    notebooks/07_losses_and_stability.ipynb.
+    """
+    if not 0.0 <= dropout < 1.0:
+        raise InputError(f"dropout must be in [0, 1), not {dropout}.")
     point = keras.Input((int(data_dim),), name="point")
-    x = dense_stack(point, check_units(units, "toy_discriminator"))
-    logit = layers.Dense(1, name="logit")(x)
+    x = dense_stack(point, check_units(units, "toy_discriminator"), dropout=dropout, spectral_norm=spectral_norm)
+    logit = dense(1, spectral_norm, name="logit")(x)
     return keras.Model(point, logit, name="toy_discriminator")
