@@ -30,6 +30,10 @@ from benchmark_scripts import load_script, refusal
     ("metric_timings", ["--datasets", "mnist,cifar10"], "--datasets takes mnist, fashion_mnist, not cifar10"),
     ("metric_timings", ["--n", "500"], "--n must be at least 1000"),
     ("advice_table", ["--steps", "0"], "--steps must be >= 1"),
+    ("metric_table", ["--models", "dense,wgan"], "--models takes dense, dcgan, not wgan"),
+    ("metric_table", ["--n", "100"], "--n must be at least 129"),
+    ("metric_table", ["--seconds", "0"], "--seconds must be positive"),
+    ("weights_fingerprint", ["--steps", "0"], "--steps must be >= 1"),
 ])
 def test_bad_settings_are_refused_in_one_line(name, arguments, message, capsys):
     assert message in refusal(load_script(name), arguments, capsys)
