@@ -124,12 +124,13 @@ def train(args) -> Path:
     fast_path = choose_fast_path(jit_compile=args.xla, mixed_precision=args.mixed_precision)
     config = _resumed_config(args) if args.resume else None
     out = args.out if args.resume else _new_run_folder(args.out)  # said before any data is loaded
-    from . import datasets, profiles
+    from . import profiles
     from .build import build_gan, recipe
     from .callbacks import NaNGuard, SampleGrid, StepHistory
     from .checkpoints import Checkpoints
     from .data import make_dataset
     from .distribute import choose_strategy
+    from .metrics.features import training_images
     from .viz import save_image_grid
 
     strategy = choose_strategy(args.strategy)
@@ -139,7 +140,8 @@ def train(args) -> Path:
                   "width": args.width or getattr(p, "width", None), "batch_size": args.batch_size or p.batch_size,
                   "n_images": args.n_images or p.n_images, "seed": args.seed or 0, "profile": p.profile,
                   "latent_categories": p.latent_categories, "reuse_fakes": p.reuse_fakes}
-    images, _ = datasets.load_dataset(config["dataset"], data_dir=args.data_dir, n=config["n_images"])
+    # the train part only: `python -m ganlab evaluate` judges samples against the other images
+    images = training_images(config["dataset"], config["n_images"], data_dir=args.data_dir)
     config["n_images"] = len(images)
     config["epochs"] = args.epochs or config.get("epochs") or profiles.epochs_for(
         p.steps, len(images), config["batch_size"])

@@ -89,19 +89,20 @@ def evaluation_split(dataset: str = "mnist") -> EvaluationSplit:
     return EvaluationSplit(key, images[:cut], labels[:cut], images[cut:], labels[cut:], description)
 
 
-def training_images(dataset: str = "mnist", n: int | None = None) -> np.ndarray:
+def training_images(dataset: str = "mnist", n: int | None = None, data_dir=None) -> np.ndarray:
     """The images a GAN may train on: the train part of :func:`evaluation_split` (its first ``n``).
 
     Loads only that part: the training split where both are here; else the first 80 % of the one
-    split. The reference images that samples are judged against are never among them.
+    split. The reference images that samples are judged against are never among them. ``data_dir``:
+    a folder to look in first, as for ``ganlab.load_mnist``.
     """
     key = dataset_key(dataset)
     if n is not None and (isinstance(n, bool) or int(n) != n or n < 1):
         raise InputError(f"n must be a whole number >= 1 (or None for all), not {n!r}.")
-    source = find_dataset(key)
+    source = find_dataset(key, data_dir)
     if source is not None and set(source.splits) == {"train", "test"}:
-        return load_dataset(key, "train", n=n)[0]
-    images = load_dataset(key)[0]  # one split: DataNotFoundError with advice when there is none
+        return load_dataset(key, "train", data_dir=data_dir, n=n)[0]
+    images = load_dataset(key, data_dir=data_dir)[0]  # one split (or DataNotFoundError with advice)
     return images[:int(TRAIN_SHARE * len(images))][:n].copy()
 
 
