@@ -7,6 +7,7 @@ a module imports only modules above it in this list):
 - ``ganlab.device``      GPUs, CPU threads, pinned versions                       (00)
 - ``ganlab.optimizers``  Adam(2e-4, beta_1=0.5), the GAN default                  (02)
 - ``ganlab.losses``      minimax, non-saturating, hinge, least squares, WGAN      (01, 02)
+- ``ganlab.penalties``   WGAN-GP and R1 gradient penalties on D                   (07)
 - ``ganlab.data``        the [-1, 1] pixel convention, checks, tf.data pipelines  (01, 02)
 - ``ganlab.datasets``    MNIST and Fashion-MNIST: found, checksummed, loaded      (00)
 - ``ganlab.noise``       the noise layout: Gaussian part + one-hot code, seeds    (02)
@@ -23,9 +24,11 @@ a module imports only modules above it in this list):
                          budget, feature scores every few epochs
 - ``ganlab.build``       build_gan: a GAN from a run profile, in one call         (05)
 - ``ganlab.experiments`` short runs for a time budget, scores over seeds          (06)
+- ``ganlab.ring``        GANs on a ring of 8 Gaussians: configs, trainer, tables  (07)
+- ``ganlab.playground``  the ring drawn live: D's surface, G's gradient field     (07)
 - ``ganlab.widgets``     sliders over training snapshots, latent explorer         (01, 04)
 - ``ganlab.checkpoints`` atomic checkpoints, resume after an interruption         (05)
-- ``ganlab.exercises``   feedback on the notebooks' exercises                     (00-06)
+- ``ganlab.exercises``   feedback on the notebooks' exercises                     (00-07)
 - ``ganlab.environment`` check_env(): versions, GPU, profile, data                (00)
 - ``ganlab.cli``         ``python -m ganlab train | sample | evaluate | check-env``
 """
@@ -52,8 +55,8 @@ configure_threads()
 
 if TYPE_CHECKING:  # what IDEs and type checkers see; at run time these load on first use
     from . import (build, callbacks, checkpoints, data, datasets, device, distribute, environment,  # noqa: F401
-                   exercises, experiments, fast_path, latent, losses, metrics, models, noise, optimizers, profiles,
-                   training, viz, widgets)
+                   exercises, experiments, fast_path, latent, losses, metrics, models, noise, optimizers, penalties,
+                   playground, profiles, ring, training, viz, widgets)
     from .build import build_gan
     from .environment import check_env
     from .noise import NoiseLayout
@@ -61,7 +64,7 @@ if TYPE_CHECKING:  # what IDEs and type checkers see; at run time these load on 
 
 _SUBMODULES = ("build", "callbacks", "checkpoints", "data", "datasets", "device", "distribute", "environment",
                "exercises", "experiments", "fast_path", "latent", "losses", "metrics", "models", "noise", "optimizers",
-               "profiles", "training", "viz", "widgets")
+               "penalties", "playground", "profiles", "ring", "training", "viz", "widgets")
 _LAZY_NAMES = {"GAN": "training", "build_gan": "build", "check_env": "environment", "NoiseLayout": "noise"}
 
 

@@ -93,7 +93,7 @@ PROFILES: dict[str, dict[str, dict]] = {
         # notebooks/07: every ring run trains `steps` generator steps (advice rows: advice_steps) and is
         # scored every `every` steps; seeds: the advice table's mean ± spread; wgan_d_steps: critic
         # updates per generator update; watch_*: the live run; mnist_*: the dense GAN with and without R1.
-        "quick": dict(steps=1_000, every=500, seeds=(0,), advice_steps=300, wgan_d_steps=1, watch_steps=1_000,
+        "quick": dict(steps=1_000, every=250, seeds=(0,), advice_steps=400, wgan_d_steps=5, watch_steps=1_000,
                       mnist_images=2_000, mnist_steps=100),
         "cpu": dict(steps=4_000, every=500, seeds=(0, 1, 2), advice_steps=3_000, wgan_d_steps=5, watch_steps=3_000,
                     mnist_images=20_000, mnist_steps=1_500),
