@@ -144,7 +144,12 @@ def toy_data(n: int, mean: float = 4.0, std: float = 1.25, seed: int = 0) -> np.
     return rng.normal(mean, std, size=(n, 1)).astype(np.float32)
 
 
-def ring_data(n: int, modes: int = 8, radius: float = 2.0, std: float = 0.02, seed: int = 0) -> np.ndarray:
+# The ring's spread: wide enough that a small GAN covers all 8 modes within a quick-profile run (0.02, the
+# unrolled-GAN papers' value, needs far longer runs: docs/benchmarks.md, "Losses and stability").
+RING_STD = 0.05
+
+
+def ring_data(n: int, modes: int = 8, radius: float = 2.0, std: float = RING_STD, seed: int = 0) -> np.ndarray:
     """2-D toy data: ``n`` points from ``modes`` Gaussians of standard deviation ``std`` whose
     centres sit evenly on a circle of ``radius`` (the first at angle 0), shape (n, 2), float32.
 

@@ -12,7 +12,7 @@ from ganlab.ring import RingConfig, compare, format_results, train_ring
 def test_ring_data_sits_on_the_ring():
     points = ring_data(8_000, seed=3)
     assert points.shape == (8_000, 2) and points.dtype == np.float32
-    assert np.abs(np.linalg.norm(points, axis=1) - 2.0).max() < 0.15  # 7 std of 0.02, well inside
+    assert np.abs(np.linalg.norm(points, axis=1) - 2.0).max() < 0.35  # 7 std of 0.05, well inside
     scores = ring_scores(points)
     assert scores.modes_covered == 8 and scores.high_quality > 0.98  # 3 std in 2-D hold 98.9 %
     assert min(scores.counts) > 800 and np.array_equal(ring_data(10, seed=3), ring_data(10, seed=3))
@@ -38,8 +38,9 @@ def test_scores_of_one_mode():
 
 def test_scores_of_uniform_noise():
     noise = np.random.default_rng(0).uniform(-3, 3, (20_000, 2))
-    # 8 discs of radius 0.06 cover 8·π·0.06² / 36 ≈ 0.25 % of the square
-    assert ring_scores(noise).high_quality < 0.01
+    # 8 discs of radius 3 std = 0.15 cover 8·π·0.15² / 36 ≈ 1.57 % of the square: uniform points
+    # fall in them that often, no more
+    assert abs(ring_scores(noise).high_quality - 8 * np.pi * 0.15**2 / 36) < 0.003
 
 
 def test_a_mode_needs_its_share_of_samples():

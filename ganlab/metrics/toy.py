@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..data import RING_STD
 from ..errors import InputError
 
 
@@ -60,7 +61,7 @@ def ring_centres(modes: int = 8, radius: float = 2.0) -> np.ndarray:
     return radius * np.stack([np.cos(angles), np.sin(angles)], axis=1)
 
 
-def ring_scores(samples, modes: int = 8, radius: float = 2.0, std: float = 0.02,
+def ring_scores(samples, modes: int = 8, radius: float = 2.0, std: float = RING_STD,
                 min_share: float = 0.01) -> RingScores:
     """Modes covered and the share of high-quality samples, on a ring of Gaussians.
 
