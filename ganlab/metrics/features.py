@@ -95,14 +95,20 @@ def training_images(dataset: str = "mnist", n: int | None = None) -> np.ndarray:
     Loads only that part: the training split where both are here; else the first 80 % of the one
     split. The reference images that samples are judged against are never among them.
     """
+    return training_examples(dataset, n)[0]
+
+
+def training_examples(dataset: str = "mnist", n: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(images, labels) of :func:`training_images`: what a conditional GAN trains on."""
     key = dataset_key(dataset)
     if n is not None and (isinstance(n, bool) or int(n) != n or n < 1):
         raise InputError(f"n must be a whole number >= 1 (or None for all), not {n!r}.")
     source = find_dataset(key)
     if source is not None and set(source.splits) == {"train", "test"}:
-        return load_dataset(key, "train", n=n)[0]
-    images = load_dataset(key)[0]  # one split: DataNotFoundError with advice when there is none
-    return images[:int(TRAIN_SHARE * len(images))][:n].copy()
+        return load_dataset(key, "train", n=n)
+    images, labels = load_dataset(key)  # one split: DataNotFoundError with advice when there is none
+    cut = min(int(TRAIN_SHARE * len(images)), n or len(images))
+    return images[:cut].copy(), labels[:cut].copy()
 
 
 def build_feature_model(name: str = "feature_network"):
