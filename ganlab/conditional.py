@@ -127,7 +127,8 @@ def labelled_subset(images, labels, per_class: int, classes: int = 10, seed: int
         raise InputError(f"per_class must be a whole number >= 1, not {per_class!r}.")
     if per_class * classes > len(labels):
         raise InputError(f"A budget of {per_class} labels x {classes} classes = {per_class * classes:,} is more than "
-                         f"the {len(labels):,} labelled images: lower per_class to {len(labels) // classes} or less.")
+                         f"the {len(labels):,} labelled images: lower per_class to {len(labels) // classes} or less, or use "
+                         "more labelled images.")
     counts = check_every_class(labels, classes, f"the {len(labels):,} labelled images")
     if counts.min() < per_class:
         raise InputError(f"class {int(counts.argmin())} has only {counts.min()} examples, fewer than per_class="
