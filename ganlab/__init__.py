@@ -14,8 +14,9 @@ a module imports only modules above it in this list):
 - ``ganlab.profiles``    every notebook's sizes, per run profile                  (all)
 - ``ganlab.fast_path``   XLA, mixed precision, steps per execution by device      (05)
 - ``ganlab.distribute``  training on several devices (MirroredStrategy)           (05)
-- ``ganlab.models``      toy MLPs, the dense MNIST GAN, DCGAN                     (01, 02, 04)
+- ``ganlab.models``      toy MLPs, the dense MNIST GAN, DCGAN, conditional nets   (01, 02, 04, 08)
 - ``ganlab.training``    the GAN keras.Model and its train steps                  (01, 02)
+- ``ganlab.conditional`` ConditionalGAN: labels in, a class grid, label accuracy  (08)
 - ``ganlab.latent``      lerp/slerp, truncation, latent directions                (04)
 - ``ganlab.metrics``     toy moments, D*, the MNIST-classifier check; feature     (01, 02, 06)
                          networks, FD/KID/precision/recall, evaluate()
@@ -54,18 +55,20 @@ from .profiles import active_profile, params  # noqa: E402
 configure_threads()
 
 if TYPE_CHECKING:  # what IDEs and type checkers see; at run time these load on first use
-    from . import (build, callbacks, checkpoints, data, datasets, device, distribute, environment,  # noqa: F401
-                   exercises, experiments, fast_path, latent, losses, metrics, models, noise, optimizers, penalties,
-                   playground, profiles, ring, training, viz, widgets)
+    from . import (build, callbacks, checkpoints, conditional, data, datasets, device, distribute,  # noqa: F401
+                   environment, exercises, experiments, fast_path, latent, losses, metrics, models, noise,
+                   optimizers, penalties, playground, profiles, ring, training, viz, widgets)
     from .build import build_gan
+    from .conditional import ConditionalGAN
     from .environment import check_env
     from .noise import NoiseLayout
     from .training import GAN
 
-_SUBMODULES = ("build", "callbacks", "checkpoints", "data", "datasets", "device", "distribute", "environment",
-               "exercises", "experiments", "fast_path", "latent", "losses", "metrics", "models", "noise", "optimizers",
-               "penalties", "playground", "profiles", "ring", "training", "viz", "widgets")
-_LAZY_NAMES = {"GAN": "training", "build_gan": "build", "check_env": "environment", "NoiseLayout": "noise"}
+_SUBMODULES = ("build", "callbacks", "checkpoints", "conditional", "data", "datasets", "device", "distribute",
+               "environment", "exercises", "experiments", "fast_path", "latent", "losses", "metrics", "models",
+               "noise", "optimizers", "penalties", "playground", "profiles", "ring", "training", "viz", "widgets")
+_LAZY_NAMES = {"GAN": "training", "ConditionalGAN": "conditional", "build_gan": "build", "check_env": "environment",
+               "NoiseLayout": "noise"}
 
 
 def __getattr__(name):
@@ -88,6 +91,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "GAN",
+    "ConditionalGAN",
     "DataCorruptedError",
     "DataNotFoundError",
     "GanlabError",

@@ -16,23 +16,25 @@ from types import SimpleNamespace
 import keras
 import tensorflow as tf
 
+from .conditional import ConditionalGAN
 from .errors import InputError
 from .fast_path import FastPath, choose_fast_path
-from .models import dcgan_discriminator, dcgan_generator, dense_discriminator, dense_generator
+from .models import (conditional_discriminator, conditional_generator, dcgan_discriminator, dcgan_generator,
+                     dense_discriminator, dense_generator)
 from .noise import GAUSSIAN_DIM, NoiseLayout
 from .profiles import params
 from .training import GAN
 
-PROFILE_OF_MODEL = {"dense": "dense_mnist", "dcgan": "dcgan"}  # model family -> its table in profiles.py
+PROFILE_OF_MODEL = {"dense": "dense_mnist", "dcgan": "dcgan", "cgan": "cgan"}  # model family -> its table in profiles.py
 MODELS = tuple(PROFILE_OF_MODEL)
 
 
 def recipe(model: str, profile: str | None = None, **overrides) -> SimpleNamespace:
-    """The profile's settings for ``model`` ("dense" or "dcgan"), with ``overrides`` applied."""
+    """The profile's settings for ``model`` ("dense", "dcgan" or "cgan"), with ``overrides`` applied."""
     if model not in PROFILE_OF_MODEL:
         raise InputError(f"Unknown model {model!r}; choose one of {', '.join(MODELS)}.")
-    if model != "dcgan" and "width" in overrides:
-        raise InputError("width applies to the dcgan model only.")
+    if model == "dense" and "width" in overrides:
+        raise InputError("width applies to the dcgan model only (and to cgan, whose networks are DCGANs).")
     return params(PROFILE_OF_MODEL[model], profile, **overrides)
 
 
@@ -52,6 +54,14 @@ def build_models(model: str, noise: NoiseLayout, image_shape=(28, 28, 1), width:
     raise InputError(f"Unknown model {model!r}; choose one of {', '.join(MODELS)}.")
 
 
+def conditional_models(settings: SimpleNamespace, noise: NoiseLayout, image_shape=(28, 28, 1),
+                       discriminator_options: dict | None = None) -> tuple[keras.Model, keras.Model]:
+    """(generator, discriminator) of a conditional GAN (``ganlab.models.conditional``) from a "cgan" recipe."""
+    p, options = settings, dict(discriminator_options or {})
+    return (conditional_generator(p.kind, p.classes, image_shape, latent_dim=noise.dim, width=p.width),
+            conditional_discriminator(p.kind, p.classes, image_shape, p.mechanism, width=p.width, **options))
+
+
 def build_gan(
     model: str,
     profile: str | None = None,
@@ -64,11 +74,12 @@ def build_gan(
     discriminator_options: dict | None = None,
     **overrides,
 ) -> GAN:
-    """A compiled ``ganlab.GAN`` of ``model`` ("dense" or "dcgan") with the profile's recipe.
+    """A compiled ``ganlab.GAN`` of ``model`` ("dense", "dcgan" or "cgan") with the profile's recipe.
 
     Parameters
     ----------
-    model : "dense" (notebooks/02) or "dcgan" (notebooks/04).
+    model : "dense" (notebooks/02), "dcgan" (notebooks/04) or "cgan", a ``ganlab.conditional.ConditionalGAN``
+        (notebooks/08; overrides such as ``mechanism="concat"`` or ``kind="dense"`` choose its networks).
     profile : "quick", "cpu" or "gpu"; default the active one (``ganlab.active_profile``).
     image_shape : the images' shape, (28, 28, 1) for MNIST and Fashion-MNIST.
     seed : seeds Keras (weights) and the GAN's noise, so the same seed builds the same GAN.
@@ -89,10 +100,14 @@ def build_gan(
     keras.utils.set_random_seed(seed)
     noise = NoiseLayout(GAUSSIAN_DIM, settings.latent_categories)
     with strategy.scope():
-        generator, discriminator = build_models(model, noise, image_shape, getattr(settings, "width", None),
-                                                discriminator_options)
-        gan = GAN(generator, discriminator, seed=seed, ema_decay=settings.ema_decay,
-                  latent_categories=noise.categories, reuse_fakes=settings.reuse_fakes)
+        if model == "cgan":  # the label as a second input of both networks
+            generator, discriminator = conditional_models(settings, noise, image_shape, discriminator_options)
+        else:
+            generator, discriminator = build_models(model, noise, image_shape, getattr(settings, "width", None),
+                                                    discriminator_options)
+        gan = (ConditionalGAN if model == "cgan" else GAN)(
+            generator, discriminator, seed=seed, ema_decay=settings.ema_decay,
+            latent_categories=noise.categories, reuse_fakes=settings.reuse_fakes)
         gan.compile(d_optimizer=fast_path.optimizer(settings.learning_rate),
                     g_optimizer=fast_path.optimizer(settings.learning_rate),
                     loss=loss, **fast_path.compile_kwargs())

@@ -57,7 +57,7 @@ class SampleGrid(keras.callbacks.Callback):
             self._record(epoch + 1)
 
     def _record(self, epoch: int) -> None:
-        images = self.model.generate(noise=self.noise)
+        images = self.model.fixed_samples(self.noise)
         self.grids.append(images)
         self.epochs.append(epoch)
         if self.out_dir is not None:

@@ -3,7 +3,9 @@
     python -m ganlab train dense --dataset mnist --out runs/dense1
     python -m ganlab train dcgan --dataset fashion_mnist --out runs/dcgan1
     python -m ganlab train dcgan --out runs/dcgan1 --resume      # after an interruption
+    python -m ganlab train cgan --dataset fashion_mnist --out runs/cgan1   # conditional: ask for a class
     python -m ganlab sample runs/dense1 --n 64 --out samples.npy
+    python -m ganlab sample runs/cgan1 --n 64 --label 3 --out trousers.npy
     python -m ganlab evaluate runs/dense1 --metrics fd,precision_recall --json scores.json
     python -m ganlab check-env
 
@@ -25,7 +27,7 @@ from pathlib import Path
 from ._files import ensure_free_space, remove_stale_partials, write_atomically, write_text_atomically
 from .errors import CheckpointError, GanlabError, InputError, OutputExistsError
 
-MODELS = ("dense", "dcgan")  # ganlab.build.MODELS, without importing TensorFlow for --help
+MODELS = ("dense", "dcgan", "cgan")  # ganlab.build.MODELS, without importing TensorFlow for --help
 DATASETS = ("mnist", "fashion_mnist")
 
 
@@ -49,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--resume", action="store_true",
                        help="continue the run in --out from its last completed epoch")
     train.add_argument("--epochs", type=int, help="default: the run profile's step budget")
-    train.add_argument("--width", type=int, help="dcgan: channels of the widest-resolution block")
+    train.add_argument("--width", type=int, help="dcgan, cgan: channels of the widest-resolution block")
     train.add_argument("--batch-size", type=int, help="default: the run profile's")
     train.add_argument("--n-images", type=int, help="train on the first N images only")
     train.add_argument("--loss", help="default: non_saturating")
@@ -69,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--n", type=int, required=True, help="how many images")
     sample.add_argument("--out", type=Path, required=True, help="a new .npy file")
     sample.add_argument("--seed", type=int, default=0)
+    sample.add_argument("--label", type=int, help="a conditional (cgan) run: the class to draw, 0 to 9")
 
     scores = sub.add_parser("evaluate", help="score a trained run's samples against real images")
     scores.add_argument("run", type=Path, help="a folder made by `train`")
@@ -114,8 +117,8 @@ def _model_in(out: Path) -> str:
 def train(args) -> Path:
     for name in ("epochs", "batch_size", "n_images", "width"):
         _positive(getattr(args, name), name.replace("_", "-"))
-    if args.width and args.model != "dcgan":
-        raise InputError("--width applies to the dcgan model only.")
+    if args.width and args.model == "dense":
+        raise InputError("--width applies to the dcgan model only (and to cgan, whose networks are DCGANs).")
     from .losses import get_loss
 
     get_loss(args.loss or "non_saturating")  # a bad name fails before anything is loaded or written
@@ -128,9 +131,10 @@ def train(args) -> Path:
     from .build import build_gan, recipe
     from .callbacks import NaNGuard, SampleGrid, StepHistory
     from .checkpoints import Checkpoints
+    from .conditional import labelled_dataset
     from .data import make_dataset
     from .distribute import choose_strategy
-    from .metrics.features import training_images
+    from .metrics.features import training_examples
     from .viz import save_image_grid
 
     strategy = choose_strategy(args.strategy)
@@ -140,8 +144,9 @@ def train(args) -> Path:
                   "width": args.width or getattr(p, "width", None), "batch_size": args.batch_size or p.batch_size,
                   "n_images": args.n_images or p.n_images, "seed": args.seed or 0, "profile": p.profile,
                   "latent_categories": p.latent_categories, "reuse_fakes": p.reuse_fakes}
+        config.update({key: getattr(p, key) for key in ("kind", "mechanism", "classes") if hasattr(p, key)})
     # the train part only: `python -m ganlab evaluate` judges samples against the other images
-    images = training_images(config["dataset"], config["n_images"], data_dir=args.data_dir)
+    images, labels = training_examples(config["dataset"], config["n_images"], data_dir=args.data_dir)
     config["n_images"] = len(images)
     config["epochs"] = args.epochs or config.get("epochs") or profiles.epochs_for(
         p.steps, len(images), config["batch_size"])
@@ -158,8 +163,9 @@ def train(args) -> Path:
     print(f"{'Resuming' if start else 'Training'} the {config['model']} GAN on {len(images):,} "
           f"{config['dataset']} images, epoch {start + 1} to {config['epochs']}, batch {config['batch_size']} "
           f"(profile {config['profile']}; {fast_path.describe().splitlines()[0]}); saving to {out}", flush=True)
-    dataset = make_dataset(images, config["batch_size"], seed=config["seed"] + start,
-                           drop_remainder=fast_path.jit_compile or strategy.num_replicas_in_sync > 1)
+    batches = dict(seed=config["seed"] + start, drop_remainder=fast_path.jit_compile or strategy.num_replicas_in_sync > 1)
+    dataset = (labelled_dataset(images, labels, config["batch_size"], gan.classes, **batches)  # cgan: with labels
+               if config["model"] == "cgan" else make_dataset(images, config["batch_size"], **batches))
     gan.fit(dataset, epochs=config["epochs"], initial_epoch=start, callbacks=[grids, steps, guard, checkpoints],
             verbose=1 if sys.stdout.isatty() else 2)
 
@@ -178,8 +184,9 @@ def _recipe_of(config: dict) -> dict:
     """The settings a run keeps across resumes, as overrides of its profile's recipe."""
     recipe = {"batch_size": config["batch_size"], "latent_categories": _categories(config),
               "reuse_fakes": config.get("reuse_fakes", False)}
-    if config["model"] == "dcgan":
+    if config["model"] != "dense":
         recipe["width"] = config["width"]
+    recipe.update({key: config[key] for key in ("kind", "mechanism", "classes") if key in config})
     return recipe
 
 
@@ -225,16 +232,16 @@ def sample(args) -> Path:
     import keras
     import numpy as np
 
-    from .noise import seed_noise
+    from .conditional import generator_inputs
 
-    latent_dim = int(generator.inputs[0].shape[-1])
     image_bytes = 4 * int(np.prod(generator.outputs[0].shape[1:]))
     if args.n * image_bytes > MAX_SAMPLE_BYTES:
         raise InputError(f"--n {args.n:,} images would take {args.n * image_bytes / 1024**3:,.1f} GB; "
                          f"at most {MAX_SAMPLE_BYTES // image_bytes:,} fit in one call. Ask for fewer, "
                          "or sample several files with different --seed.")
-    noise = seed_noise(args.seed, latent_dim, args.n, categories=_categories(_saved_config(args.run)))
-    images = keras.ops.convert_to_numpy(generator.predict(noise, verbose=0, batch_size=256)).astype("float32")
+    # seed_noise(seed, ...), and the labels too for a conditional run: [noise, labels]
+    inputs = generator_inputs(generator, args.n, args.seed, _categories(_saved_config(args.run)), args.label)
+    images = keras.ops.convert_to_numpy(generator.predict(inputs, verbose=0, batch_size=256)).astype("float32")
     write_atomically(args.out, lambda partial: np.save(partial, images))
     print(f"Saved {args.n} images of shape {images.shape[1:]}, values in [-1, 1], to {args.out}")
     return args.out

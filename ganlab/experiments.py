@@ -14,26 +14,34 @@ import numpy as np
 
 from .build import build_gan
 from .callbacks import TimeBudget
+from .conditional import labelled_dataset
 from .data import make_dataset
 from .errors import InputError
-from .metrics.features import training_images
+from .metrics.features import training_examples
 from .training import GAN
 
 
 def train_for(model: str, dataset: str = "mnist", seconds: float = 60.0, seed: int = 0, profile: str | None = None,
               images: np.ndarray | None = None, **overrides) -> GAN:
-    """A GAN of ``model`` ("dense" or "dcgan") built with ``build_gan`` and trained for ``seconds``.
+    """A GAN of ``model`` ("dense", "dcgan" or "cgan") built with ``build_gan`` and trained for ``seconds``.
 
     It trains on ``images`` (default: ``training_images(dataset)``, the profile's ``n_images`` of
-    them when it sets one) for ``seconds`` of wall-clock time; ``gan.trained_seconds`` and
+    them when it sets one; a "cgan" trains on them with their labels, and takes no ``images``)
+    for ``seconds`` of wall-clock time; ``gan.trained_seconds`` and
     ``gan.g_optimizer.iterations`` say how long and how many steps it had.
     """
     if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds > 0:
         raise InputError(f"seconds must be a positive number of seconds, not {seconds!r}.")
     gan = build_gan(model, profile, seed=seed, **overrides)
-    if images is None:
-        images = training_images(dataset, gan.recipe.n_images)
-    data = make_dataset(images, gan.recipe.batch_size, seed=seed, drop_remainder=bool(gan.jit_compile))
+    drop = bool(gan.jit_compile)
+    if model == "cgan":
+        if images is not None:
+            raise InputError("A cgan trains on labelled images: leave images=None (it loads the dataset's labels).")
+        images, labels = training_examples(dataset, gan.recipe.n_images)
+        data = labelled_dataset(images, labels, gan.recipe.batch_size, gan.classes, seed=seed, drop_remainder=drop)
+    else:
+        images = training_examples(dataset, gan.recipe.n_images)[0] if images is None else images
+        data = make_dataset(images, gan.recipe.batch_size, seed=seed, drop_remainder=drop)
     budget = TimeBudget(seconds)
     gan.fit(data.repeat(), epochs=1, steps_per_epoch=10**9, verbose=0, callbacks=[budget])
     gan.trained_seconds = budget.elapsed

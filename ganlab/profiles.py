@@ -78,6 +78,18 @@ PROFILES: dict[str, dict[str, dict]] = {
                     learning_rate=5e-4, ema_decay=0.995, classifier_epochs=5, latent_categories=10,
                     reuse_fakes=True),
     },
+    "cgan": {
+        # notebooks/08 and `python -m ganlab train cgan`: the DCGAN recipe above with the label as a
+        # second input (ganlab.models.conditional). mechanism: how D reads the label, "projection" or
+        # "concat". No one-hot code in the noise (latent_categories 0): the label does that job.
+        # Measured in docs/benchmarks.md, "Conditional GANs".
+        "quick": dict(kind="dcgan", mechanism="projection", n_images=8_000, steps=600, batch_size=64, width=32,
+                      learning_rate=5e-4, ema_decay=0.99, latent_categories=0, reuse_fakes=True, classes=10),
+        "cpu": dict(kind="dcgan", mechanism="projection", n_images=30_000, steps=4_500, batch_size=64, width=32,
+                    learning_rate=5e-4, ema_decay=0.995, latent_categories=0, reuse_fakes=True, classes=10),
+        "gpu": dict(kind="dcgan", mechanism="projection", n_images=None, steps=24_000, batch_size=64, width=64,
+                    learning_rate=5e-4, ema_decay=0.995, latent_categories=0, reuse_fakes=True, classes=10),
+    },
     "evaluation": {
         # seconds: training time of each short run (dense and DCGAN, per dataset and seed) that
         # notebook 06 judges; n: samples per score; fd_sizes: the sample sizes of the FD-bias curve

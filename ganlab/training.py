@@ -234,17 +234,32 @@ class GAN(keras.Model):
         """The same ``n`` noise vectors for the same ``seed``: ``ganlab.noise.seed_noise``."""
         return self.noise.seeded(seed, n)
 
-    def generate(self, n: int | None = None, noise=None) -> np.ndarray:
+    def generate(self, n: int | None = None, noise=None, labels=None) -> np.ndarray:
         """``n`` new samples (or one per row of ``noise``) as a float32 numpy array."""
+        if labels is not None:
+            raise InputError("This GAN is unconditional: it takes no labels. Drop labels=, or train a conditional "
+                             "GAN (ganlab.build_gan('cgan')) to choose the class.")
+        return self._run_generator(self._noise_for(n, noise))
+
+    def fixed_samples(self, noise) -> np.ndarray:
+        """Samples of fixed ``noise``, as SampleGrid and ``metrics.evaluate`` draw them (variants add their labels)."""
+        return self.generate(noise=noise)
+
+    def _noise_for(self, n, noise):
+        """``noise`` checked against the generator's input, or ``n`` fresh noise vectors."""
         if noise is None:
             if not n or n < 1:
                 raise InputError("Pass n >= 1 or a noise array to generate().")
-            noise = self.sample_noise(int(n))
-        elif np.shape(noise)[-1] != self.latent_dim:
+            return self.sample_noise(int(n))
+        if np.shape(noise)[-1] != self.latent_dim:
             raise InputError(f"noise has shape {np.shape(noise)}; this generator takes vectors of length "
                              f"{self.latent_dim}: use gan.fixed_noise(n, seed) or gan.noise.seeded(seed, n).")
+        return noise
+
+    def _run_generator(self, inputs) -> np.ndarray:
+        """The EMA generator (if kept, else the generator) on ``inputs``, as float32 numpy."""
         generator = self.ema_generator if self.ema_generator is not None else self.generator
-        out = generator(noise, training=False)
+        out = generator(inputs, training=False)
         return np.asarray(ops.convert_to_numpy(ops.cast(out, "float32")))
 
 

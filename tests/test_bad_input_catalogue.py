@@ -24,6 +24,7 @@ from ganlab import cli, data, datasets, latent, metrics, noise, profiles, viz, w
 from ganlab.build import build_gan
 from ganlab.callbacks import TimeBudget
 from ganlab.checkpoints import Checkpoints, run_folder
+from ganlab.conditional import labelled_dataset, labelled_subset
 from ganlab.errors import CheckpointError, DataCorruptedError, DataNotFoundError, GanlabError, InputError
 from ganlab.losses import get_loss
 from ganlab.models import dcgan_discriminator, dcgan_generator, dense_discriminator, dense_generator
@@ -48,6 +49,13 @@ def env(name: str, value: str, then: Callable[[], object]) -> Callable[[Path], o
 
 def small_gan():
     return ganlab.GAN(dense_generator(latent_dim=8, units=(8,)), dense_discriminator(units=(8,)))
+
+
+def small_cgan():
+    return build_gan("cgan", "quick", width=4)
+
+
+LABELS = np.arange(4)
 
 
 def shared_optimizer():
@@ -192,6 +200,21 @@ CASES = {
     "generate nothing": Case(lambda _: small_gan().generate(), InputError, "n >= 1"),
     "an unknown loss": Case(lambda _: get_loss("wasserstein-gp"), InputError, "Choose one of"),
     "a time budget of 0 s": Case(lambda _: TimeBudget(0), InputError, "positive number"),
+    # ----------------------------------------------------------------- conditional GANs
+    "label 10 of 10 classes": Case(lambda _: small_cgan().generate(labels=[3, 10]), InputError, "from 0 to 9"),
+    "float labels": Case(lambda _: small_cgan().generate(labels=[1.0, 2.0]), InputError, "astype(int)"),
+    "labels of the wrong length": Case(lambda _: small_cgan().generate(4, labels=[1, 2]), InputError,
+                                       "one label per sample"),
+    "no label for a conditional GAN": Case(lambda _: small_cgan().generate(4), InputError, "say which classes"),
+    "a label for an unconditional GAN": Case(lambda _: small_gan().generate(4, labels=3), InputError,
+                                             "Drop labels="),
+    "a label budget larger than the data": Case(lambda _: labelled_subset(np.zeros((20, 28, 28, 1), "float32"),
+                                                                              np.arange(20) % 10, per_class=3),
+                                                InputError, "lower per_class to 2 or less"),
+    "a class with no example": Case(lambda _: labelled_dataset(IMAGES, LABELS, 2), InputError,
+                                    "[4, 5, 6, 7, 8, 9] have no example"),
+    "a conditional GAN of plain networks": Case(lambda _: ganlab.ConditionalGAN(dense_generator(), dense_discriminator()),
+                                                InputError, "conditional_generator"),
     # ----------------------------------------------------------------- noise and latent space
     "a negative code length": Case(lambda _: noise.NoiseLayout(categories=-1), InputError, "whole number >= 0"),
     "a negative noise seed": Case(lambda _: noise.seed_noise(-1, 8), InputError, "seed must be a whole number >= 0"),
@@ -254,6 +277,10 @@ CASES = {
     "--resume a damaged config.json": Case(setup(write("run/config.json", b'{"model": "de'),
                                                  lambda tmp, _: main("train", "dense", "--out", "TMP/run", "--resume")(tmp)),
                                            CheckpointError, "left as it is"),
+    "sample --label from an unconditional run": Case(
+        setup(lambda tmp: dense_generator(latent_dim=8, units=(8,)).save(tmp / "generator.keras"),
+              lambda tmp, _: main("sample", "TMP", "--n", "2", "--label", "3", "--out", "TMP/s.npy")(tmp)),
+        InputError, "Drop --label"),
     "sample without --n": Case(main("sample", "TMP/run", "--out", "TMP/s.npy"), InputError, "--n"),
     "sample --n 0": Case(main("sample", "TMP/run", "--n", "0", "--out", "TMP/s.npy"), InputError, "--n must be at least 1"),
     "sample into a .png": Case(main("sample", "TMP/run", "--n", "4", "--out", "TMP/s.png"), InputError, "a .npy file"),

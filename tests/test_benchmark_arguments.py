@@ -34,6 +34,9 @@ from benchmark_scripts import load_script, refusal
     ("metric_table", ["--n", "100"], "--n must be at least 129"),
     ("metric_table", ["--seconds", "0"], "--seconds must be positive"),
     ("weights_fingerprint", ["--steps", "0"], "--steps must be >= 1"),
+    ("conditional_quality", ["--mechanisms", "projection,acgan"], "--mechanisms takes projection, concat, not acgan"),
+    ("conditional_quality", ["--seconds", "0"], "--seconds must be positive"),
+    ("conditional_quality", ["--n", "100"], "--n must be at least 129"),
 ])
 def test_bad_settings_are_refused_in_one_line(name, arguments, message, capsys):
     assert message in refusal(load_script(name), arguments, capsys)

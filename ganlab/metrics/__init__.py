@@ -13,7 +13,8 @@ What lives where (everything below is also importable from ``ganlab.metrics`` it
 - ``manifold_scores``: :func:`precision_recall`, :func:`density_coverage` and :func:`memorisation`;
 - ``features``: a feature network per dataset (:func:`feature_network`, :class:`FeatureNet`) and
   the one split into images it trains on and images samples are judged against
-  (:func:`evaluation_split`; :func:`training_images` loads what a GAN may train on);
+  (:func:`evaluation_split`; :func:`training_images` loads what a GAN may train on,
+  :func:`training_examples` with its labels);
 - ``evaluation``: :func:`evaluate`, every score of a generator's samples next to the real baseline,
   and :func:`format_table`;
 - :func:`cache_dir`: where trained classifiers and feature networks are kept.
@@ -27,7 +28,7 @@ from .evaluation import (KNOWN_METRICS, check_metrics, check_sample_count, class
                        generated_samples)
 from .feature_scores import frechet_distance, kernel_inception_distance
 from .features import (EvaluationSplit, FeatureNet, build_feature_model, evaluation_split, feature_network,
-                       training_images)
+                       training_examples, training_images)
 from .manifold_scores import density_coverage, memorisation, precision_recall
 from .recognition import (NOT_A_DIGIT, QUALITY_NOISE_SEED, QUALITY_SAMPLES, Classifier, mnist_classifier,
                           not_digits, recognisable_fraction, sample_quality, shifted)
@@ -66,5 +67,6 @@ __all__ = [
     "ring_scores",
     "sample_quality",
     "shifted",
+    "training_examples",
     "training_images",
 ]

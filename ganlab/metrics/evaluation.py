@@ -19,7 +19,8 @@ import numpy as np
 
 from ..data import check_images
 from ..errors import InputError
-from ..noise import seed_noise
+from ..conditional import generator_inputs
+from ..models.conditional import balanced_labels, classes_of
 from .feature_scores import frechet_distance, kernel_inception_distance
 from .features import FEATURES, IMAGE_SHAPE, FeatureNet, dataset_key, feature_network
 from .manifold_scores import density_coverage, memorisation, precision_recall
@@ -77,14 +78,17 @@ def check_sample_count(metrics, count: int) -> None:
 def generated_samples(source, n: int, seed: int = 1, categories: int = 0) -> np.ndarray:
     """``n`` checked samples: from a GAN (``gan.fixed_noise(n, seed)``, the convention of
     ``sample_quality``), from a bare Keras generator (``ganlab.noise.seed_noise`` with ``categories``
-    one-hot entries), or the first ``n`` of an image array."""
+    one-hot entries), or the first ``n`` of an image array. A conditional GAN or generator draws
+    every class equally often (0, 1, 2, ...)."""
     import keras
 
     if hasattr(source, "fixed_noise") and hasattr(source, "generate"):
-        images = source.generate(noise=source.fixed_noise(n, seed=seed))
+        noise = source.fixed_noise(n, seed=seed)
+        images = source.fixed_samples(noise) if hasattr(source, "fixed_samples") else source.generate(noise=noise)
     elif isinstance(source, keras.Model):
-        noise = seed_noise(seed, int(source.inputs[0].shape[-1]), n, categories=categories)
-        images = keras.ops.convert_to_numpy(source.predict(noise, batch_size=256, verbose=0))
+        labels = balanced_labels(n, classes_of(source)) if classes_of(source) else None
+        inputs = generator_inputs(source, n, seed, categories, labels)  # seed_noise, and labels if conditional
+        images = keras.ops.convert_to_numpy(source.predict(inputs, batch_size=256, verbose=0))
     else:
         return check_images(source, "samples")[:n]
     return check_images(images, "samples")

@@ -96,14 +96,20 @@ def training_images(dataset: str = "mnist", n: int | None = None, data_dir=None)
     split. The reference images that samples are judged against are never among them. ``data_dir``:
     a folder to look in first, as for ``ganlab.load_mnist``.
     """
+    return training_examples(dataset, n, data_dir)[0]
+
+
+def training_examples(dataset: str = "mnist", n: int | None = None, data_dir=None) -> tuple[np.ndarray, np.ndarray]:
+    """(images, labels) of :func:`training_images`: what a conditional GAN trains on."""
     key = dataset_key(dataset)
     if n is not None and (isinstance(n, bool) or int(n) != n or n < 1):
         raise InputError(f"n must be a whole number >= 1 (or None for all), not {n!r}.")
     source = find_dataset(key, data_dir)
     if source is not None and set(source.splits) == {"train", "test"}:
-        return load_dataset(key, "train", data_dir=data_dir, n=n)[0]
-    images = load_dataset(key, data_dir=data_dir)[0]  # one split (or DataNotFoundError with advice)
-    return images[:int(TRAIN_SHARE * len(images))][:n].copy()
+        return load_dataset(key, "train", data_dir=data_dir, n=n)
+    images, labels = load_dataset(key, data_dir=data_dir)  # one split (or DataNotFoundError with advice)
+    cut = min(int(TRAIN_SHARE * len(images)), n or len(images))
+    return images[:cut].copy(), labels[:cut].copy()
 
 
 def build_feature_model(name: str = "feature_network"):
