@@ -107,7 +107,7 @@ PROFILES: dict[str, dict[str, dict]] = {
         # updates per generator update; watch_*: the live run; mnist_*: the dense GAN with and without R1.
         "quick": dict(steps=1_000, every=250, seeds=(0,), advice_steps=400, wgan_d_steps=5, watch_steps=1_000,
                       mnist_images=2_000, mnist_steps=100),
-        "cpu": dict(steps=4_000, every=500, seeds=(0, 1, 2), advice_steps=3_000, wgan_d_steps=5, watch_steps=3_000,
+        "cpu": dict(steps=4_000, every=500, seeds=(0, 1), advice_steps=1_500, wgan_d_steps=5, watch_steps=3_000,
                     mnist_images=20_000, mnist_steps=1_500),
         "gpu": dict(steps=10_000, every=1_000, seeds=(0, 1, 2, 3, 4), advice_steps=10_000, wgan_d_steps=5,
                     watch_steps=5_000, mnist_images=None, mnist_steps=5_000),

@@ -42,6 +42,7 @@ def test_the_solution_passes(capsys):
     (fails, "raised ValueError: shapes do not match"),
     (lambda real, fake: float("nan"), "clip tiny negative ones"),
     (lambda real, fake: 1.0 + solution(real, fake), "expected"),
+    (lambda real, fake: None, "returned None"),
 ])
 def test_each_mistake_gets_its_hint(attempt, hint, capsys):
     assert not check_frechet_distance(attempt)
@@ -54,7 +55,7 @@ AFTER = {"fd": 59.0, "precision": 0.79, "recall": 0.53, "coverage": 0.46}  # hal
 
 
 def test_the_right_prediction_passes(capsys):
-    assert check_prediction({"fd": "up", "precision": "same", "recall": "down", "coverage": "down"}, AFTER, BEFORE)
+    assert check_prediction({"fd": "Up ", "precision": "same", "recall": "down", "coverage": "DOWN"}, AFTER, BEFORE)
     assert capsys.readouterr().out.startswith("Correct!")
 
 

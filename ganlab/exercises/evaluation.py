@@ -41,8 +41,10 @@ def check_frechet_distance(fn) -> bool:
     """Is ``fn(real, fake)`` the Fréchet distance between two sets of feature vectors (N, D)?"""
     real, fake = _test_sets()
     try:
-        got = float(np.asarray(fn(real, fake)))
-        itself = float(np.asarray(fn(real, real)))
+        result = fn(real, fake)
+        if result is None:
+            return report(False, "your function returned None: end it with `return` and the distance.")
+        got, itself = float(np.asarray(result)), float(np.asarray(fn(real, real)))
     except Exception as err:  # the learner's own error, in one line
         return report(False, f"calling it raised {type(err).__name__}: {err}")
     expected = frechet_distance(real, fake)
@@ -70,6 +72,7 @@ def check_prediction(prediction: dict, measured: dict, before: dict, tolerance: 
         return report(False, f"prediction must be a dict like {{'precision': 'same', 'recall': 'down'}}, "
                              f"each value one of {CHANGES}.")
     wrong, unknown = [], []
+    prediction = {str(name).strip().lower(): str(guess).strip().lower() for name, guess in prediction.items()}
     for name, guess in prediction.items():
         if name not in measured:
             unknown.append(name)
