@@ -94,7 +94,7 @@ PROFILES: dict[str, dict[str, dict]] = {
         # seconds: training time of each short run (dense and DCGAN, per dataset and seed) that
         # notebook 06 judges; n: samples per score; fd_sizes: the sample sizes of the FD-bias curve
         # (cut to the reference images there are); psis: the truncation sweep.
-        "quick": dict(seconds=40, seeds=(0,), datasets=("mnist",), n=1000, fd_sizes=(200, 500, 1000, 2000),
+        "quick": dict(seconds=25, seeds=(0,), datasets=("mnist",), n=1000, fd_sizes=(200, 500, 1000, 2000),
                       psis=(1.0, 0.7, 0.4, 0.1)),
         "cpu": dict(seconds=60, seeds=(0, 1), datasets=("mnist", "fashion_mnist"), n=1000,
                     fd_sizes=(200, 500, 1000, 2000, 5000), psis=(1.0, 0.85, 0.7, 0.55, 0.4, 0.25, 0.1)),
@@ -105,7 +105,7 @@ PROFILES: dict[str, dict[str, dict]] = {
         # notebooks/07: every ring run trains `steps` generator steps (advice rows: advice_steps) and is
         # scored every `every` steps; seeds: the advice table's mean ± spread; wgan_d_steps: critic
         # updates per generator update; watch_*: the live run; mnist_*: the dense GAN with and without R1.
-        "quick": dict(steps=1_000, every=250, seeds=(0,), advice_steps=400, wgan_d_steps=5, watch_steps=1_000,
+        "quick": dict(steps=600, every=200, seeds=(0,), advice_steps=300, wgan_d_steps=5, watch_steps=1_000,
                       mnist_images=2_000, mnist_steps=100),
         "cpu": dict(steps=4_000, every=500, seeds=(0, 1), advice_steps=1_500, wgan_d_steps=5, watch_steps=3_000,
                     mnist_images=20_000, mnist_steps=1_500),
