@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import argparse
 
+from _arguments import comma_separated  # benchmarks/_arguments.py
+
 MECHANISMS = ("projection", "concat")
 
 
@@ -29,10 +31,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--n", type=int, default=1000, help="samples scored (default 1000)")
     parser.add_argument("--unconditional", action="store_true", help="also train the profile's DCGAN, for FD")
     args = parser.parse_args(argv)
-    args.mechanisms = tuple(m.strip() for m in args.mechanisms.split(",") if m.strip())
-    unknown = sorted(set(args.mechanisms) - set(MECHANISMS))
-    if unknown or not args.mechanisms:
-        parser.error(f"--mechanisms takes {', '.join(MECHANISMS)}, not {', '.join(unknown) or 'nothing'}.")
+    args.mechanisms = comma_separated(parser, args.mechanisms, MECHANISMS, "--mechanisms")
     if args.seconds <= 0:
         parser.error(f"--seconds must be positive, not {args.seconds:g}.")
     if args.n < 129:

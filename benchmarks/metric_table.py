@@ -21,6 +21,8 @@ import time
 
 import ganlab
 
+from _arguments import comma_separated  # benchmarks/_arguments.py
+
 MODELS = ("dense", "dcgan")
 DATASETS = ("mnist", "fashion_mnist")
 
@@ -35,21 +37,13 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--n", type=int, default=1000, help="samples and reference images (default 1000)")
     parser.add_argument("--json", help="also write every run's result to this file")
     args = parser.parse_args(argv)
-    args.models, args.datasets = (_names(parser, value, known, flag) for value, known, flag in
+    args.models, args.datasets = (comma_separated(parser, value, known, flag) for value, known, flag in
                                   ((args.models, MODELS, "--models"), (args.datasets, DATASETS, "--datasets")))
     if args.seconds <= 0:
         parser.error(f"--seconds must be positive, not {args.seconds:g}.")
     if args.n < 129:
         parser.error(f"--n must be at least 129 (FD needs one more sample than its 128 features), not {args.n}.")
     return args
-
-
-def _names(parser, value: str, known: tuple, flag: str) -> tuple:
-    names = tuple(name.strip() for name in value.split(",") if name.strip())
-    unknown = sorted(set(names) - set(known))
-    if unknown or not names:
-        parser.error(f"{flag} takes {', '.join(known)}, not {', '.join(unknown) or 'nothing'}.")
-    return names
 
 
 def one_run(model: str, dataset: str, seed: int, args, network) -> dict:

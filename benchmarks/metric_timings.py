@@ -26,6 +26,8 @@ import numpy as np
 
 import ganlab  # noqa: F401  (sets the Keras backend before keras loads)
 
+from _arguments import comma_separated  # benchmarks/_arguments.py
+
 DATASETS = ("mnist", "fashion_mnist")
 TARGETS = {"mnist": 0.985, "fashion_mnist": 0.91}
 
@@ -36,10 +38,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--n", type=int, default=10_000, help="feature vectors per set (default 10000)")
     parser.add_argument("--cached", action="store_true", help="load the networks from the cache if there")
     args = parser.parse_args(argv)
-    args.datasets = tuple(name.strip() for name in args.datasets.split(",") if name.strip())
-    unknown = sorted(set(args.datasets) - set(DATASETS))
-    if unknown or not args.datasets:
-        parser.error(f"--datasets takes {', '.join(DATASETS)}, not {', '.join(unknown) or 'nothing'}.")
+    args.datasets = comma_separated(parser, args.datasets, DATASETS, "--datasets")
     if args.n < 1000:
         parser.error(f"--n must be at least 1000 (KID's subsets are 1,000 vectors), not {args.n}.")
     return args

@@ -4,6 +4,7 @@ for the MNIST classifier so that a tiny run is measured without training one."""
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,9 @@ BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
 
 def load_script(name: str):
-    """benchmarks/<name>.py as a module (its main() is not run)."""
+    """benchmarks/<name>.py as a module (its main() is not run), with benchmarks/ on sys.path as when run."""
+    if str(BENCHMARKS) not in sys.path:
+        sys.path.insert(0, str(BENCHMARKS))
     spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

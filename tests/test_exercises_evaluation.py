@@ -26,6 +26,12 @@ def product_not_root(real, fake):
     return means_only(real, fake) + float(np.trace(cov_1 + cov_2 - 2 * cov_1 @ cov_2))
 
 
+def rows_as_variables(real, fake):  # np.cov's default: each row a variable
+    cov_1, cov_2 = np.cov(real), np.cov(fake)
+    trace_of_root = np.sqrt(np.linalg.eigvals(cov_1 @ cov_2).real.clip(min=0)).sum()
+    return means_only(real, fake) + float(np.trace(cov_1 + cov_2) - 2 * trace_of_root)
+
+
 def fails(real, fake):
     raise ValueError("shapes do not match")
 
@@ -39,6 +45,7 @@ def test_the_solution_passes(capsys):
     (means_only, "covariance part is missing"),
     (unsquared_means, "is squared"),
     (product_not_root, "square root of the product"),
+    (rows_as_variables, "rowvar=False"),
     (fails, "raised ValueError: shapes do not match"),
     (lambda real, fake: float("nan"), "clip tiny negative ones"),
     (lambda real, fake: 1.0 + solution(real, fake), "expected"),
@@ -61,6 +68,7 @@ def test_the_right_prediction_passes(capsys):
 
 @pytest.mark.parametrize("prediction, hint", [
     ({"fd": "same", "precision": "same", "recall": "same", "coverage": "same"}, "recall went down"),
+    ({"fd": "up", "precision": "same", "recall": "same", "coverage": "down"}, "real image have a sample near it"),
     ({"fd": "up", "precision": "down", "recall": "down", "coverage": "down"}, "precision stayed the same"),
     ({"fd": "up", "precision": "same"}, "predict recall, coverage too"),
     ({"fd": "higher"}, "not one of"),

@@ -8,6 +8,15 @@ from ..metrics import frechet_distance
 from ._feedback import report
 
 CHANGES = ("up", "same", "down")
+WHAT_EACH_SCORE_ASKS = {  # the hint for a wrong prediction, per score
+    "fd": "FD compares the means and spreads of the two feature sets: fewer classes move both",
+    "precision": "precision asks 'does each sample land near some real image?' (fidelity)",
+    "recall": "recall asks 'does each real image have a sample near it?' (variety)",
+    "density": "density counts how many real neighbourhoods each sample falls in (fidelity)",
+    "coverage": "coverage asks 'does each real image's neighbourhood hold a sample?' (variety)",
+}
+ROWVAR_HINT = ("np.cov treats each row as one variable: for (N, D) features use np.cov(x, rowvar=False), "
+               "a D x D covariance.")
 
 
 def _test_sets(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -24,8 +33,7 @@ def _mistakes(real: np.ndarray, fake: np.ndarray) -> dict[str, float]:
     mu_r, mu_f = real.mean(0), fake.mean(0)
     cov_r, cov_f = np.cov(real, rowvar=False), np.cov(fake, rowvar=False)
     mean_part = float(((mu_r - mu_f) ** 2).sum())
-    product = np.linalg.eigvals(cov_r @ cov_f)
-    covariance_part = float(np.trace(cov_r + cov_f) - 2 * np.sqrt(product.real.clip(0)).sum())
+    covariance_part = _covariance_part(cov_r, cov_f)
     return {
         "the distance of the means is squared (‖μ₁ − μ₂‖², not ‖μ₁ − μ₂‖).":
             float(np.linalg.norm(mu_r - mu_f)) + covariance_part,
@@ -33,8 +41,15 @@ def _mistakes(real: np.ndarray, fake: np.ndarray) -> dict[str, float]:
         "not the product.": mean_part + float(np.trace(cov_r + cov_f - 2 * cov_r @ cov_f)),
         "the covariance part is missing: FD compares spreads as well as means.": mean_part,
         "the covariance part needs the factor 2 in front of Tr((Σ₁Σ₂)^½).":
-            mean_part + float(np.trace(cov_r + cov_f) - np.sqrt(product.real.clip(0)).sum()),
+            mean_part + float(np.trace(cov_r + cov_f) - np.sqrt(np.linalg.eigvals(cov_r @ cov_f).real.clip(0)).sum()),
+        ROWVAR_HINT: mean_part + _covariance_part(np.cov(real), np.cov(fake)),
     }
+
+
+def _covariance_part(cov_r: np.ndarray, cov_f: np.ndarray) -> float:
+    """Tr(Σ₁ + Σ₂ − 2 (Σ₁Σ₂)^½), from the eigenvalues of the product."""
+    product = np.linalg.eigvals(cov_r @ cov_f)
+    return float(np.trace(cov_r + cov_f) - 2 * np.sqrt(product.real.clip(0)).sum())
 
 
 def check_frechet_distance(fn) -> bool:
@@ -46,7 +61,8 @@ def check_frechet_distance(fn) -> bool:
             return report(False, "your function returned None: end it with `return` and the distance.")
         got, itself = float(np.asarray(result)), float(np.asarray(fn(real, real)))
     except Exception as err:  # the learner's own error, in one line
-        return report(False, f"calling it raised {type(err).__name__}: {err}")
+        shapes = "shape" in str(err) or "broadcast" in str(err)
+        return report(False, f"calling it raised {type(err).__name__}: {err}" + (f" ({ROWVAR_HINT})" if shapes else ""))
     expected = frechet_distance(real, fake)
     if not np.isfinite(got):
         return report(False, f"it returned {got}; keep the real part of the eigenvalues and clip tiny "
@@ -81,13 +97,13 @@ def check_prediction(prediction: dict, measured: dict, before: dict, tolerance: 
         elif guess != change(before[name], measured[name], tolerance):
             moved = {"up": "went up", "down": "went down", "same": "stayed the same"}
             wrong.append(f"{name} {moved[change(before[name], measured[name], tolerance)]} "
-                         f"({before[name]:.3g} -> {measured[name]:.3g}), you said {guess!r}")
+                         f"({before[name]:.3g} -> {measured[name]:.3g}), you said {guess!r}: "
+                         f"{WHAT_EACH_SCORE_ASKS.get(name, 'compare it with the others')}")
     if unknown:
         return report(False, f"no score named {', '.join(map(repr, unknown))}; use {', '.join(measured)}.")
     missing = [name for name in measured if name not in prediction]
     if wrong:
-        return report(False, "; ".join(wrong) + ". Which of them asks 'is each sample like real ones?' "
-                                                "and which 'is each real image like some sample?'")
+        return report(False, "; ".join(wrong) + ".")
     if missing:
         return report(False, f"all right so far; predict {', '.join(missing)} too.")
     return report(True, "dropping classes shows in the variety scores, hardly in the fidelity ones.")

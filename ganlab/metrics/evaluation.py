@@ -39,7 +39,7 @@ LABELS = {
     "density": "density (fidelity, about 1 = like real)",
     "coverage": "coverage (variety, 0..1)",
     "memorised_share": "share of samples as close to train as copies",
-    "nearest_train_ratio": "median distance to train / reference's",
+    "nearest_train_ratio": "samples' median distance to train ÷ held-out real images'",
     "class_coverage": "classes made, share of 10",
     "classifier_score": "classifier score (1..10, higher = sure and varied)",
 }
