@@ -35,6 +35,11 @@ from .data import to_model_range
 from .errors import DataNotFoundError, InputError
 
 SPLITS = ("train", "test")
+CLASS_NAMES = {  # what the labels 0..9 mean
+    "mnist": tuple(str(digit) for digit in range(10)),
+    "fashion_mnist": ("T-shirt/top", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker",
+                      "bag", "ankle boot"),
+}
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ from ganlab.checkpoints import Checkpoints
 from ganlab.conditional import (ConditionalGAN, class_grid, generator_inputs, label_accuracy, labelled_dataset,
                                 labelled_subset)
 from ganlab.errors import InputError
-from ganlab.metrics import feature_network, generated_samples, training_examples
+from ganlab.metrics import class_shares, feature_network, generated_samples, per_class_scores, training_examples
 from ganlab.models import conditional_discriminator, conditional_generator, dense_generator
-from ganlab.models.conditional import balanced_labels, classes_of
+from ganlab.models.conditional import balanced_labels, classes_of, projection_parts
 
 IMAGES = np.random.default_rng(0).uniform(-1, 1, (64, 28, 28, 1)).astype("float32")
 LABELS = np.arange(64) % 10
@@ -117,6 +117,55 @@ def test_a_short_run_draws_the_digit_it_is_asked_for(short_mnist_run):
     # noisy climb); chance is 0.10. 0.3 leaves a wide margin below what 250 steps reach.
     accuracy = label_accuracy(short_mnist_run, feature_network("mnist"), n=500)
     assert accuracy > 0.3, accuracy
+
+
+class CopiesRealImages:
+    """A stand-in conditional GAN whose "samples" of class c are real train-part images of class c + shift."""
+
+    classes = 10
+
+    def __init__(self, split, shift=0):
+        self.split, self.shift = split, shift
+
+    def fixed_noise(self, n, seed=0):
+        return np.zeros((n, 1), "float32")
+
+    def generate(self, noise=None, labels=None):
+        wanted = (int(labels) + self.shift) % 10
+        return self.split.train[self.split.train_labels == wanted][-len(noise):]
+
+
+def test_class_shares_put_real_images_of_each_class_on_the_diagonal(mnist_source):
+    net = feature_network("mnist")
+    groups = {c: net.split.reference[net.split.reference_labels == c][:100] for c in range(10)}
+    shares = class_shares(groups, net)
+    assert shares.shape == (10, 10) and np.allclose(shares.sum(axis=1), 1.0)
+    assert shares.diagonal().min() > 0.8, shares.diagonal()
+
+
+def test_per_class_fd_is_near_the_baseline_for_the_right_class_and_far_for_another(mnist_source):
+    net = feature_network("mnist")
+    right = per_class_scores(CopiesRealImages(net.split), net, n=129)
+    wrong = per_class_scores(CopiesRealImages(net.split, shift=1), net, n=129)
+    for c in range(10):
+        baseline = right[c]["fd"]["real"]
+        assert right[c]["fd"]["generated"] < 1.5 * baseline, (c, right[c]["fd"])
+        assert wrong[c]["fd"]["generated"] > 3 * right[c]["fd"]["generated"], (c, wrong[c]["fd"])
+        assert wrong[c]["precision"]["generated"] < right[c]["precision"]["generated"]
+    with pytest.raises(InputError, match="images of class"):
+        per_class_scores(CopiesRealImages(net.split), net, n=5_000)
+
+
+def test_projection_parts_rebuild_the_discriminators_logit():
+    gan = small_cgan("projection")
+    features, class_vectors, w, b = projection_parts(gan.discriminator)
+    labels = LABELS[:8]
+    h = keras.ops.convert_to_numpy(features(IMAGES[:8], training=False))
+    rebuilt = h @ w + b + np.sum(class_vectors[labels] * h, axis=1)
+    logits = keras.ops.convert_to_numpy(gan.discriminator([IMAGES[:8], labels], training=False))[:, 0]
+    np.testing.assert_allclose(rebuilt, logits, rtol=1e-4, atol=1e-4)
+    with pytest.raises(InputError, match="not a projection discriminator"):
+        projection_parts(small_cgan("concat").discriminator)
 
 
 def test_after_training_the_label_decides_what_the_noise_draws(short_mnist_run):

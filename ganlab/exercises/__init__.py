@@ -10,4 +10,6 @@ check never raises, so a notebook with an unfinished exercise still runs to the 
 - ``ganlab.exercises.dcgan``: notebooks/04_dcgan.ipynb
 - ``ganlab.exercises.engineering``: notebooks/05_training_engineering.ipynb
 - ``ganlab.exercises.evaluation``: notebooks/06_evaluating_gans.ipynb
+- ``ganlab.exercises.stability``: notebooks/07_losses_and_stability.ipynb
+- ``ganlab.exercises.conditional``: notebooks/08_conditional_gans.ipynb
 """

@@ -17,6 +17,9 @@ What lives where (everything below is also importable from ``ganlab.metrics`` it
   :func:`training_examples` with its labels);
 - ``evaluation``: :func:`evaluate`, every score of a generator's samples next to the real baseline,
   and :func:`format_table`;
+- ``by_class``: :func:`class_shares` (which classes each group of images falls in) and
+  :func:`per_class_scores` (FD, precision, recall class by class) for conditional GANs
+  (notebooks/08_conditional_gans.ipynb);
 - :func:`cache_dir`: where trained classifiers and feature networks are kept.
 
 >>> from ganlab.metrics import evaluate, format_table                 # doctest: +SKIP
@@ -24,6 +27,7 @@ What lives where (everything below is also importable from ``ganlab.metrics`` it
 """
 
 from ._cache import cache_dir
+from .by_class import class_shares, per_class_scores
 from .evaluation import (KNOWN_METRICS, check_metrics, check_sample_count, class_scores, evaluate, format_table,
                        generated_samples)
 from .feature_scores import frechet_distance, kernel_inception_distance
@@ -35,6 +39,8 @@ from .recognition import (NOT_A_DIGIT, QUALITY_NOISE_SEED, QUALITY_SAMPLES, Clas
 from .toy import RingScores, moments, optimal_discriminator, ring_centres, ring_scores
 
 __all__ = [
+    "class_shares",
+    "per_class_scores",
     "KNOWN_METRICS",
     "NOT_A_DIGIT",
     "QUALITY_NOISE_SEED",

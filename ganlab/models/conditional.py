@@ -90,6 +90,22 @@ def _projection_discriminator(kind, classes, image, label, options) -> keras.Mod
     return keras.Model([image, label], logit, name=f"projection_{kind}_discriminator")
 
 
+def projection_parts(discriminator: keras.Model) -> tuple[keras.Model, np.ndarray, np.ndarray, float]:
+    """(h, V, w, b) of a projection discriminator: logit = w . h(x) + b + V[y] . h(x).
+
+    ``h`` maps images to their penultimate features; ``V`` holds one vector per class (classes, F).
+    """
+    try:
+        features = next(layer for layer in discriminator.layers if layer.name.endswith("_features"))
+        kernel, bias = discriminator.get_layer("unconditional_logit").get_weights()
+        class_vectors = discriminator.get_layer("class_projection").get_weights()[0]
+    except (StopIteration, ValueError):
+        raise InputError(f"{discriminator.name} is not a projection discriminator: build one with "
+                         "conditional_discriminator(..., mechanism='projection').") from None
+    h = keras.Model(features.inputs[0], features.outputs[0], name="h")  # takes a batch of images, not a list
+    return h, class_vectors, kernel[:, 0], float(bias[0])
+
+
 def classes_of(generator: keras.Model) -> int:
     """How many classes a conditional generator knows (0 for an unconditional one)."""
     if len(generator.inputs) < 2:
