@@ -182,7 +182,7 @@ def latent_directions(latent_dim: int, k: int, seed: int = 0, categories: int = 
 
 
 def interpolate(generator_or_gan, z0, z1, n: int = 8, method: str = "slerp",
-                categories: int | None = None) -> np.ndarray:
+                categories: int | None = None, label: int | None = None) -> np.ndarray:
     """The generator's samples along a path from ``z0`` to ``z1``.
 
     Parameters
@@ -194,6 +194,7 @@ def interpolate(generator_or_gan, z0, z1, n: int = 8, method: str = "slerp",
     method : "slerp" (default, stays on the sphere where the noise lives) or "lerp".
     categories : the length of the noise's one-hot code; default: the GAN's
         ``latent_categories`` (0 for a bare generator).
+    label : for a conditional GAN (notebooks/08), the class of every sample along the path.
 
     Returns
     -------
@@ -209,12 +210,16 @@ def interpolate(generator_or_gan, z0, z1, n: int = 8, method: str = "slerp",
     if categories is None:
         categories = latent_categories_of(generator_or_gan)
     path = lerp(z0, z1, n) if method == "lerp" else slerp(z0, z1, n, categories)
-    return _generate(generator_or_gan, path)
+    return _generate(generator_or_gan, path, label)
 
 
-def _generate(generator_or_gan, noise) -> np.ndarray:
+def _generate(generator_or_gan, noise, label: int | None = None) -> np.ndarray:
     """Samples for each row of ``noise`` from a ``ganlab.GAN`` or a generator ``keras.Model``."""
     noise = np.asarray(noise, dtype=np.float32)
+    if label is not None:  # a ConditionalGAN: the same class all along the path
+        if not hasattr(generator_or_gan, "classes"):
+            raise InputError("label= is for a conditional GAN (ganlab.ConditionalGAN); leave it out for this one.")
+        return generator_or_gan.generate(noise=noise, labels=label)
     if hasattr(generator_or_gan, "generate"):  # a ganlab.GAN: uses the EMA generator if it has one
         return generator_or_gan.generate(noise=noise)
     if isinstance(generator_or_gan, keras.Model):

@@ -90,6 +90,15 @@ PROFILES: dict[str, dict[str, dict]] = {
         "gpu": dict(kind="dcgan", mechanism="projection", n_images=None, steps=24_000, batch_size=64, width=64,
                     learning_rate=5e-4, ema_decay=0.995, latent_categories=0, reuse_fakes=True, classes=10),
     },
+    "conditional": {
+        # notebooks/08: its GANs train the "cgan" recipe's steps (above) on its n_images. n: samples
+        # per score; per_class: samples per class in the per-class scores (FD needs more than its
+        # 128 features); feature_epochs: the Fashion-MNIST feature network's training (None: its
+        # recipe's 5 epochs, about 2 minutes; 1 epoch in quick keeps CI inside its time).
+        "quick": dict(n=500, per_class=150, feature_epochs=1),
+        "cpu": dict(n=1000, per_class=200, feature_epochs=None),
+        "gpu": dict(n=2000, per_class=500, feature_epochs=None),
+    },
     "evaluation": {
         # seconds: training time of each short run (dense and DCGAN, per dataset and seed) that
         # notebook 06 judges; n: samples per score; fd_sizes: the sample sizes of the FD-bias curve

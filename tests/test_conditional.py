@@ -15,6 +15,7 @@ from ganlab.checkpoints import Checkpoints
 from ganlab.conditional import (ConditionalGAN, class_grid, generator_inputs, label_accuracy, labelled_dataset,
                                 labelled_subset)
 from ganlab.errors import InputError
+from ganlab.latent import interpolate
 from ganlab.metrics import class_shares, feature_network, generated_samples, per_class_scores, training_examples
 from ganlab.models import conditional_discriminator, conditional_generator, dense_generator
 from ganlab.models.conditional import balanced_labels, classes_of, projection_parts
@@ -154,6 +155,16 @@ def test_per_class_fd_is_near_the_baseline_for_the_right_class_and_far_for_anoth
         assert wrong[c]["precision"]["generated"] < right[c]["precision"]["generated"]
     with pytest.raises(InputError, match="images of class"):
         per_class_scores(CopiesRealImages(net.split), net, n=5_000)
+
+
+def test_interpolation_within_one_class_starts_and_ends_at_its_endpoints():
+    gan = small_cgan()
+    z0, z1 = gan.fixed_noise(2, seed=4)
+    path = interpolate(gan, z0, z1, n=5, label=6)
+    assert path.shape == (5, 28, 28, 1)
+    np.testing.assert_allclose(path[[0, -1]], gan.generate(noise=np.stack([z0, z1]), labels=6), atol=1e-5)
+    with pytest.raises(InputError, match="label= is for a conditional GAN"):
+        interpolate(build_gan("dcgan", "quick", width=8), z0, z1, n=3, label=6)
 
 
 def test_projection_parts_rebuild_the_discriminators_logit():
