@@ -90,6 +90,19 @@ PROFILES: dict[str, dict[str, dict]] = {
         "gpu": dict(kind="dcgan", mechanism="projection", n_images=None, steps=24_000, batch_size=64, width=64,
                     learning_rate=5e-4, ema_decay=0.995, latent_categories=0, reuse_fakes=True, classes=10),
     },
+    "augmentation": {
+        # notebooks/08 and benchmarks/augmentation_table.py (ganlab.augmentation). budgets: labelled images per
+        # class; seeds: each budget's mean ± std; ratios: generated images per real one in "real + GAN"
+        # (the largest also sizes "GAN only" and "more real"); gan_steps, gan_width: the cGAN ("cgan" table
+        # above, narrower) trained on the labelled subset only; classifier_steps of batch_size images
+        # (the same for every setting); max_shift: pixels of the classic shifts. Timings: docs/benchmarks.md.
+        "quick": dict(budgets=(10, 50), seeds=(0,), ratios=(1, 4), gan_steps=300, gan_width=16,
+                      classifier_steps=300, batch_size=64, max_shift=2),
+        "cpu": dict(budgets=(10, 50, 200), seeds=(0, 1, 2), ratios=(1, 4), gan_steps=800, gan_width=16,
+                    classifier_steps=500, batch_size=64, max_shift=2),
+        "gpu": dict(budgets=(10, 50, 200, 500), seeds=(0, 1, 2, 3, 4), ratios=(1, 4, 10), gan_steps=5_000,
+                    gan_width=32, classifier_steps=2_000, batch_size=64, max_shift=2),
+    },
     "evaluation": {
         # seconds: training time of each short run (dense and DCGAN, per dataset and seed) that
         # notebook 06 judges; n: samples per score; fd_sizes: the sample sizes of the FD-bias curve
