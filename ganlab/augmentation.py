@@ -263,7 +263,7 @@ def augmentation_run(dataset: str, per_class: int, seed: int = 0, profile: str |
             "accuracy": accuracy, "images": images, "gan_steps": gan_steps, "seconds": seconds}
 
 
-# --------------------------------------------------------------------------------------- the table over budgets and seeds
+# -------------------------------------------------------------------------------- the table over budgets and seeds
 
 def augmentation_table(dataset: str, budgets: Sequence[int] | None = None, seeds: Sequence[int] | None = None,
                        profile: str | None = None, progress: bool = True, **overrides) -> list[dict]:
@@ -274,10 +274,9 @@ def augmentation_table(dataset: str, budgets: Sequence[int] | None = None, seeds
     """
     p = augmentation_params(profile, **overrides)
     budgets, seeds = tuple(p.budgets if budgets is None else budgets), tuple(p.seeds if seeds is None else seeds)
-    for name, values in (("budgets", budgets), ("seeds", seeds)):
-        if not values or any(isinstance(v, bool) or int(v) != v or v < (1 if name == "budgets" else 0) for v in values):
-            raise InputError(f"{name} must be whole numbers ({'>= 1 labels per class' if name == 'budgets' else '>= 0'}),"
-                             f" e.g. {p.budgets if name == 'budgets' else p.seeds}; not {values!r}.")
+    for name, values, least, example in (("budgets", budgets, 1, p.budgets), ("seeds", seeds, 0, p.seeds)):
+        if not values or any(isinstance(v, bool) or int(v) != v or v < least for v in values):
+            raise InputError(f"{name} must be whole numbers >= {least}, e.g. {example}; not {values!r}.")
     results = []
     for per_class in budgets:
         for seed in seeds:
