@@ -96,8 +96,8 @@ PROFILES: dict[str, dict[str, dict]] = {
         # (the largest also sizes "GAN only" and "more real"); gan_steps, gan_width: the cGAN ("cgan" table
         # above, narrower) trained on the labelled subset only; classifier_steps of batch_size images
         # (the same for every setting); max_shift: pixels of the classic shifts. Timings: docs/benchmarks.md.
-        # One pinned core (docs/benchmarks.md): a cGAN step of width 16 takes ~48 ms, a classifier step ~22 ms, so
-        # quick is ~35 s per run (one ratio); cpu ~140 s per run, 9 runs.
+        # quick: one ratio and few steps, for notebook 08's under-a-minute run; cpu: the issue's full table within
+        # 20 minutes on 2 CPU cores. Both timed on one pinned core in docs/benchmarks.md, "GAN data augmentation".
         "quick": dict(budgets=(10, 50), seeds=(0,), ratios=(2,), gan_steps=200, gan_width=16,
                       classifier_steps=120, batch_size=64, max_shift=2),
         "cpu": dict(budgets=(10, 50, 200), seeds=(0, 1, 2), ratios=(1, 4), gan_steps=1_200, gan_width=16,
