@@ -25,6 +25,7 @@ a module imports only modules above it in this list):
                          budget, feature scores every few epochs
 - ``ganlab.build``       build_gan: a GAN from a run profile, in one call         (05)
 - ``ganlab.experiments`` short runs for a time budget, scores over seeds          (06)
+- ``ganlab.augmentation`` a cGAN's images as training data, few labels            (08)
 - ``ganlab.ring``        GANs on a ring of 8 Gaussians: configs, trainer, tables  (07)
 - ``ganlab.playground``  the ring drawn live: D's surface, G's gradient field     (07)
 - ``ganlab.widgets``     sliders over training snapshots, latent explorer         (01, 04)
@@ -55,8 +56,8 @@ from .profiles import active_profile, params  # noqa: E402
 configure_threads()
 
 if TYPE_CHECKING:  # what IDEs and type checkers see; at run time these load on first use
-    from . import (build, callbacks, checkpoints, conditional, data, datasets, device, distribute,  # noqa: F401
-                   environment, exercises, experiments, fast_path, latent, losses, metrics, models, noise,
+    from . import (augmentation, build, callbacks, checkpoints, conditional, data, datasets, device,  # noqa: F401
+                   distribute, environment, exercises, experiments, fast_path, latent, losses, metrics, models, noise,
                    optimizers, penalties, playground, profiles, ring, training, viz, widgets)
     from .build import build_gan
     from .conditional import ConditionalGAN
@@ -64,9 +65,9 @@ if TYPE_CHECKING:  # what IDEs and type checkers see; at run time these load on 
     from .noise import NoiseLayout
     from .training import GAN
 
-_SUBMODULES = ("build", "callbacks", "checkpoints", "conditional", "data", "datasets", "device", "distribute",
-               "environment", "exercises", "experiments", "fast_path", "latent", "losses", "metrics", "models",
-               "noise", "optimizers", "penalties", "playground", "profiles", "ring", "training", "viz", "widgets")
+_SUBMODULES = ("augmentation", "build", "callbacks", "checkpoints", "conditional", "data", "datasets", "device",
+               "distribute", "environment", "exercises", "experiments", "fast_path", "latent", "losses", "metrics",
+               "models", "noise", "optimizers", "penalties", "playground", "profiles", "ring", "training", "viz", "widgets")
 _LAZY_NAMES = {"GAN": "training", "ConditionalGAN": "conditional", "build_gan": "build", "check_env": "environment",
                "NoiseLayout": "noise"}
 

@@ -99,6 +99,21 @@ PROFILES: dict[str, dict[str, dict]] = {
         "cpu": dict(n=1000, per_class=200, feature_epochs=None),
         "gpu": dict(n=2000, per_class=500, feature_epochs=None),
     },
+    "augmentation": {
+        # notebooks/08 and benchmarks/augmentation_table.py (ganlab.augmentation). budgets: labelled images per
+        # class; seeds: each budget's mean ± std; ratios: generated images per real one in "real + GAN"
+        # (the largest also sizes "GAN only" and "more real"); gan_steps, gan_width: the cGAN ("cgan" table
+        # above, narrower) trained on the labelled subset only; classifier_steps of batch_size images
+        # (the same for every setting); max_shift: pixels of the classic shifts. Timings: docs/benchmarks.md.
+        # quick: one ratio and few steps, for notebook 08's under-a-minute run; cpu: the issue's full table within
+        # 20 minutes on 2 CPU cores. Both timed on one pinned core in docs/benchmarks.md, "GAN data augmentation".
+        "quick": dict(budgets=(10, 50), seeds=(0,), ratios=(2,), gan_steps=200, gan_width=16,
+                      classifier_steps=120, batch_size=64, max_shift=2),
+        "cpu": dict(budgets=(10, 50, 200), seeds=(0, 1, 2), ratios=(1, 4), gan_steps=1_200, gan_width=16,
+                    classifier_steps=500, batch_size=64, max_shift=2),
+        "gpu": dict(budgets=(10, 50, 200, 500), seeds=(0, 1, 2, 3, 4), ratios=(1, 4, 10), gan_steps=5_000,
+                    gan_width=32, classifier_steps=2_000, batch_size=64, max_shift=2),
+    },
     "evaluation": {
         # seconds: training time of each short run (dense and DCGAN, per dataset and seed) that
         # notebook 06 judges; n: samples per score; fd_sizes: the sample sizes of the FD-bias curve

@@ -37,6 +37,10 @@ from benchmark_scripts import load_script, refusal
     ("conditional_quality", ["--mechanisms", "projection,acgan"], "--mechanisms takes projection, concat, not acgan"),
     ("conditional_quality", ["--seconds", "0"], "--seconds must be positive"),
     ("conditional_quality", ["--n", "100"], "--n must be at least 129"),
+    ("augmentation_table", ["--budgets", "10,0"], "--budgets must be whole numbers >= 1"),
+    ("augmentation_table", ["--budgets", "ten"], "--budgets takes comma-separated whole numbers"),
+    ("augmentation_table", ["--seeds", "-1"], "--seeds must be whole numbers >= 0"),
+    ("augmentation_table", ["--dataset", "cifar10"], "invalid choice"),
 ])
 def test_bad_settings_are_refused_in_one_line(name, arguments, message, capsys):
     assert message in refusal(load_script(name), arguments, capsys)
