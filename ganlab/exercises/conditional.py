@@ -1,9 +1,11 @@
-"""Exercise checks of notebooks/08_conditional_gans.ipynb: the projection discriminator's logit."""
+"""Exercise checks of notebooks/08_conditional_gans.ipynb: the projection discriminator's logit, and a
+prediction about GAN data augmentation compared with the measurement."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from ..augmentation import summarise
 from ._feedback import report
 
 
@@ -54,3 +56,37 @@ def check_projection_logit(fn) -> bool:
             return report(False, hint)
     return report(False, f"got {np.round(got, 3).tolist()}, expected {np.round(expected, 3).tolist()}: "
                          "logit = w . h + b + V[y] . h.")
+
+
+VERDICTS = ("better", "same", "worse")
+MIN_DIFFERENCE = 0.01  # with one seed there is no spread: closer than 1 point counts as "same"
+
+
+def measured_verdict(summary: dict, setting: str, budget: int) -> tuple[str, float, float]:
+    """("better" | "same" | "worse", difference, margin): ``setting`` against "real" at ``budget``.
+
+    ``summary`` is ``ganlab.augmentation.summarise(results)``. A difference within the larger of the
+    two spreads (one standard deviation over seeds), or within one point, is "same".
+    """
+    (mean, std, _), (base, base_std, _) = summary[setting][budget], summary["real"][budget]
+    margin = max(std, base_std, MIN_DIFFERENCE)
+    difference = mean - base
+    verdict = "same" if abs(difference) <= margin else ("better" if difference > 0 else "worse")
+    return verdict, difference, margin
+
+
+def check_augmentation_prediction(prediction: str, results: list[dict]) -> bool:
+    """Did "real + GAN" (its first ratio) do ``prediction`` against "real" at the smallest label budget?"""
+    guess = str(prediction).strip().lower()
+    if guess not in VERDICTS:
+        return report(False, f"prediction must be one of {VERDICTS}, not {prediction!r}.")
+    summary = summarise(results)
+    setting = next(name for name in summary if name.startswith("real + GAN"))
+    budget = min(summary["real"])
+    verdict, difference, margin = measured_verdict(summary, setting, budget)
+    measured = (f"at {budget} labels per class, {setting} scored {100 * difference:+.1f} points against real "
+                f"alone (a difference within {100 * margin:.1f} points counts as the same)")
+    if guess == verdict:
+        return report(True, measured + ".")
+    return report(False, measured + f", so it was {verdict!r}, not {guess!r}. What did the GAN learn from, "
+                                    "and can it draw anything the labelled images do not already show?")
