@@ -90,6 +90,15 @@ PROFILES: dict[str, dict[str, dict]] = {
         "gpu": dict(kind="dcgan", mechanism="projection", n_images=None, steps=24_000, batch_size=64, width=64,
                     learning_rate=5e-4, ema_decay=0.995, latent_categories=0, reuse_fakes=True, classes=10),
     },
+    "diffaugment": {
+        # notebooks/08 and benchmarks/diffaugment_table.py (ganlab.experiments.diffaugment_runs): the profile's
+        # DCGAN trained on the first n_images training images for `steps` steps, three times (no augmentation,
+        # real images only, DiffAugment); policy: the augmentations (ganlab.augment); n: samples (and real
+        # images) for FD and the cutout share. Measured in docs/benchmarks.md, "DiffAugment on 500 images".
+        "quick": dict(n_images=500, steps=150, policy="translation,cutout", n=500),
+        "cpu": dict(n_images=500, steps=1_500, policy="translation,cutout", n=1000),
+        "gpu": dict(n_images=500, steps=10_000, policy="translation,cutout", n=2000),
+    },
     "evaluation": {
         # seconds: training time of each short run (dense and DCGAN, per dataset and seed) that
         # notebook 06 judges; n: samples per score; fd_sizes: the sample sizes of the FD-bias curve
