@@ -20,7 +20,7 @@ from .conditional import labelled_dataset
 from .data import make_dataset
 from .errors import InputError
 from .metrics.evaluation import evaluate
-from .metrics.features import training_examples
+from .metrics.features import feature_network, training_examples
 from .profiles import params
 from .training import GAN
 
@@ -79,13 +79,13 @@ def diffaugment_runs(dataset: str = "fashion_mnist", n_images: int | None = None
         raise InputError(f"Unknown setting(s) {unknown}; choose from: {', '.join(AUGMENT_SETTINGS)}.")
     if isinstance(steps, bool) or int(steps) != steps or steps < 1:
         raise InputError(f"steps must be a whole number >= 1, not {steps!r}.")
-    images = training_examples(dataset, n_images)[0]
+    images, network = training_examples(dataset, n_images)[0], feature_network(dataset)
     results = []
     for name in settings:
         gan = build_gan("dcgan", p.profile, seed=seed, **AUGMENT_SETTINGS[name](p.policy))
         data = make_dataset(images, gan.recipe.batch_size, seed=seed, drop_remainder=bool(gan.jit_compile))
         gan.fit(data.repeat(), epochs=1, steps_per_epoch=int(steps), verbose=0)
-        fd = evaluate(gan, dataset, metrics=("fd",), n=p.n)["scores"]["fd"]
+        fd = evaluate(gan, dataset, metrics=("fd",), n=p.n, network=network)["scores"]["fd"]
         samples = gan.generate(noise=gan.fixed_noise(p.n, seed=1))  # the samples evaluate scored
         results.append({"setting": name, "gan": gan, "steps": int(gan.g_optimizer.iterations),
                         "fd": fd["generated"], "fd_real": fd["real"], "cutout_share": cutout_share(samples)})

@@ -95,8 +95,8 @@ PROFILES: dict[str, dict[str, dict]] = {
         # DCGAN trained on the first n_images training images for `steps` steps, three times (no augmentation,
         # real images only, DiffAugment); policy: the augmentations (ganlab.augment); n: samples (and real
         # images) for FD and the cutout share. Measured in docs/benchmarks.md, "DiffAugment on 500 images".
-        "quick": dict(n_images=500, steps=150, policy="translation,cutout", n=500),
-        "cpu": dict(n_images=500, steps=1_500, policy="translation,cutout", n=1000),
+        "quick": dict(n_images=500, steps=100, policy="translation,cutout", n=300),
+        "cpu": dict(n_images=500, steps=1_000, policy="translation,cutout", n=1000),
         "gpu": dict(n_images=500, steps=10_000, policy="translation,cutout", n=2000),
     },
     "evaluation": {

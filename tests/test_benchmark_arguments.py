@@ -37,6 +37,9 @@ from benchmark_scripts import load_script, refusal
     ("conditional_quality", ["--mechanisms", "projection,acgan"], "--mechanisms takes projection, concat, not acgan"),
     ("conditional_quality", ["--seconds", "0"], "--seconds must be positive"),
     ("conditional_quality", ["--n", "100"], "--n must be at least 129"),
+    ("diffaugment_table", ["--steps", "0"], "--steps must be >= 1"),
+    ("diffaugment_table", ["--n-images", "10"], "--n-images must be >= 64"),
+    ("diffaugment_table", ["--profile", "laptop"], "invalid choice"),
 ])
 def test_bad_settings_are_refused_in_one_line(name, arguments, message, capsys):
     assert message in refusal(load_script(name), arguments, capsys)
