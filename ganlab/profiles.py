@@ -94,7 +94,9 @@ PROFILES: dict[str, dict[str, dict]] = {
         # notebooks/08 and benchmarks/diffaugment_table.py (ganlab.experiments.diffaugment_runs): the profile's
         # DCGAN trained on the first n_images training images for `steps` steps, three times (no augmentation,
         # real images only, DiffAugment); policy: the augmentations (ganlab.augment); n: samples (and real
-        # images) for FD and the cutout share. Measured in docs/benchmarks.md, "DiffAugment on 500 images".
+        # images) for FD and the cutout share. quick (about 40 s for all three on one core) only checks that it
+        # runs: after 100 steps the samples are still grey blobs, which the cutout share counts as squares.
+        # cpu: a few minutes in all. Measured in docs/benchmarks.md, "DiffAugment on 500 images".
         "quick": dict(n_images=500, steps=100, policy="translation,cutout", n=300),
         "cpu": dict(n_images=500, steps=1_000, policy="translation,cutout", n=1000),
         "gpu": dict(n_images=500, steps=10_000, policy="translation,cutout", n=2000),
