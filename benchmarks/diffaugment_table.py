@@ -54,12 +54,15 @@ def main(argv=None) -> None:
 
 def save_grid(runs: list[dict], path: str) -> None:
     """8 samples of each run (noise seed 1, as scored), one row per setting, saved as a PNG."""
+    import matplotlib.pyplot as plt
     import numpy as np
 
-    from ganlab.viz import save_image_grid
+    from ganlab.viz import image_grid
 
     samples = np.concatenate([run["gan"].generate(noise=run["gan"].fixed_noise(8, seed=1)) for run in runs])
-    save_image_grid(samples, path, title="rows: " + " / ".join(run["setting"] for run in runs))
+    figure = image_grid(samples, ncols=8, row_labels=[run["setting"].replace(" (", "\n(") for run in runs])
+    figure.savefig(path, dpi=100, bbox_inches="tight")
+    plt.close(figure)
     print(f"\nSamples saved in {path}")
 
 
