@@ -8,6 +8,7 @@ a module imports only modules above it in this list):
 - ``ganlab.optimizers``  Adam(2e-4, beta_1=0.5), the GAN default                  (02)
 - ``ganlab.losses``      minimax, non-saturating, hinge, least squares, WGAN      (01, 02)
 - ``ganlab.penalties``   WGAN-GP and R1 gradient penalties on D                   (07)
+- ``ganlab.augment``     DiffAugment before D, and the leak detector              (08)
 - ``ganlab.data``        the [-1, 1] pixel convention, checks, tf.data pipelines  (01, 02)
 - ``ganlab.datasets``    MNIST and Fashion-MNIST: found, checksummed, loaded      (00)
 - ``ganlab.noise``       the noise layout: Gaussian part + one-hot code, seeds    (02)
@@ -24,7 +25,8 @@ a module imports only modules above it in this list):
 - ``ganlab.callbacks``   sample grids, step curves, NaN guard, live plot, time    (02, 04, 05)
                          budget, feature scores every few epochs
 - ``ganlab.build``       build_gan: a GAN from a run profile, in one call         (05)
-- ``ganlab.experiments`` short runs for a time budget, scores over seeds          (06)
+- ``ganlab.experiments`` short runs for a time budget, scores over seeds;         (06, 08)
+                         the three DiffAugment settings on a small training set
 - ``ganlab.augmentation`` a cGAN's images as training data, few labels            (08)
 - ``ganlab.ring``        GANs on a ring of 8 Gaussians: configs, trainer, tables  (07)
 - ``ganlab.playground``  the ring drawn live: D's surface, G's gradient field     (07)
@@ -56,18 +58,19 @@ from .profiles import active_profile, params  # noqa: E402
 configure_threads()
 
 if TYPE_CHECKING:  # what IDEs and type checkers see; at run time these load on first use
-    from . import (augmentation, build, callbacks, checkpoints, conditional, data, datasets, device,  # noqa: F401
-                   distribute, environment, exercises, experiments, fast_path, latent, losses, metrics, models, noise,
-                   optimizers, penalties, playground, profiles, ring, training, viz, widgets)
+    from . import (augment, augmentation, build, callbacks, checkpoints, conditional, data, datasets,  # noqa: F401
+                   device, distribute, environment, exercises, experiments, fast_path, latent, losses, metrics,
+                   models, noise, optimizers, penalties, playground, profiles, ring, training, viz, widgets)
     from .build import build_gan
     from .conditional import ConditionalGAN
     from .environment import check_env
     from .noise import NoiseLayout
     from .training import GAN
 
-_SUBMODULES = ("augmentation", "build", "callbacks", "checkpoints", "conditional", "data", "datasets", "device",
-               "distribute", "environment", "exercises", "experiments", "fast_path", "latent", "losses", "metrics",
-               "models", "noise", "optimizers", "penalties", "playground", "profiles", "ring", "training", "viz", "widgets")
+_SUBMODULES = ("augment", "augmentation", "build", "callbacks", "checkpoints", "conditional", "data", "datasets",
+               "device", "distribute", "environment", "exercises", "experiments", "fast_path", "latent", "losses",
+               "metrics", "models", "noise", "optimizers", "penalties", "playground", "profiles", "ring", "training",
+               "viz", "widgets")
 _LAZY_NAMES = {"GAN": "training", "ConditionalGAN": "conditional", "build_gan": "build", "check_env": "environment",
                "NoiseLayout": "noise"}
 

@@ -72,6 +72,8 @@ def build_gan(
     fast_path: FastPath | None = None,
     strategy=None,
     discriminator_options: dict | None = None,
+    augment: str | None = None,
+    augment_real_only: bool = False,
     **overrides,
 ) -> GAN:
     """A compiled ``ganlab.GAN`` of ``model`` ("dense", "dcgan" or "cgan") with the profile's recipe.
@@ -90,6 +92,8 @@ def build_gan(
         models and optimizers are made in its scope. Default: one device.
     discriminator_options : extra arguments of the discriminator builder, e.g.
         ``{"hidden_units": 0}`` for the DCGAN paper's discriminator.
+    augment, augment_real_only : DiffAugment before D, e.g. ``augment="translation,cutout"``
+        (``ganlab.GAN``'s arguments; ``ganlab.augment``). Default: none.
     **overrides : single settings of the profile, e.g. ``learning_rate=1e-4``, ``width=16``.
 
     The settings used are kept in ``gan.recipe`` (a namespace like ``ganlab.params``).
@@ -107,7 +111,8 @@ def build_gan(
                                                     discriminator_options)
         gan = (ConditionalGAN if model == "cgan" else GAN)(
             generator, discriminator, seed=seed, ema_decay=settings.ema_decay,
-            latent_categories=noise.categories, reuse_fakes=settings.reuse_fakes)
+            latent_categories=noise.categories, reuse_fakes=settings.reuse_fakes, augment=augment,
+            augment_real_only=augment_real_only)
         gan.compile(d_optimizer=fast_path.optimizer(settings.learning_rate),
                     g_optimizer=fast_path.optimizer(settings.learning_rate),
                     loss=loss, **fast_path.compile_kwargs())

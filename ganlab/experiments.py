@@ -1,7 +1,8 @@
 """Short training runs that compare recipes by their scores, over several seeds.
 
 Introduced in notebooks/06_evaluating_gans.ipynb; ``benchmarks/metric_table.py`` makes the table
-of docs/benchmarks.md with the same functions.
+of docs/benchmarks.md with the same functions. :func:`diffaugment_runs` (notebooks/08) compares
+augmentation settings on a small training set (``benchmarks/diffaugment_table.py``).
 
 >>> gan = train_for("dcgan", "mnist", seconds=60, seed=0)            # doctest: +SKIP
 >>> results = [evaluate(gan, "mnist")]                                 # doctest: +SKIP
@@ -12,12 +13,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from .augment import cutout_share
 from .build import build_gan
 from .callbacks import TimeBudget
 from .conditional import labelled_dataset
 from .data import make_dataset
 from .errors import InputError
-from .metrics.features import training_examples
+from .metrics.evaluation import evaluate
+from .metrics.features import feature_network, training_examples
+from .profiles import params
 from .training import GAN
 
 
@@ -46,6 +50,46 @@ def train_for(model: str, dataset: str = "mnist", seconds: float = 60.0, seed: i
     gan.fit(data.repeat(), epochs=1, steps_per_epoch=10**9, verbose=0, callbacks=[budget])
     gan.trained_seconds = budget.elapsed
     return gan
+
+
+# The three settings of diffaugment_runs: build_gan's augmentation arguments for a policy.
+AUGMENT_SETTINGS = {
+    "no augmentation": lambda policy: {"augment": None},
+    "real only": lambda policy: {"augment": policy, "augment_real_only": True},
+    "real and generated (DiffAugment)": lambda policy: {"augment": policy},
+}
+
+
+def diffaugment_runs(dataset: str = "fashion_mnist", n_images: int | None = None, steps: int | None = None,
+                     seed: int = 0, profile: str | None = None, settings=tuple(AUGMENT_SETTINGS)) -> list[dict]:
+    """The profile's DCGAN trained on ``n_images`` images without augmentation, with it on the real images
+    only, and with DiffAugment (real and generated), for ``steps`` steps each.
+
+    Sizes (``n_images``, ``steps``, the policy, ``n`` samples scored) come from the "diffaugment" table of
+    ``ganlab/profiles.py`` unless given. Each result is a dict: ``setting``, ``gan``, ``steps``, ``fd`` and
+    ``fd_real`` (``ganlab.metrics.evaluate``: FD of ``n`` samples and of ``n`` real images against the
+    reference images) and ``cutout_share`` of the same samples (``ganlab.augment.cutout_share``: the share
+    that hold a mid-grey cutout square, i.e. the leak). Introduced in notebooks/08_conditional_gans.ipynb;
+    measured in docs/benchmarks.md, "DiffAugment on 500 images".
+    """
+    p = params("diffaugment", profile)
+    n_images, steps = n_images or p.n_images, steps or p.steps
+    unknown = [name for name in settings if name not in AUGMENT_SETTINGS]
+    if unknown or not settings:
+        raise InputError(f"Unknown setting(s) {unknown}; choose from: {', '.join(AUGMENT_SETTINGS)}.")
+    if isinstance(steps, bool) or int(steps) != steps or steps < 1:
+        raise InputError(f"steps must be a whole number >= 1, not {steps!r}.")
+    images, network = training_examples(dataset, n_images)[0], feature_network(dataset)
+    results = []
+    for name in settings:
+        gan = build_gan("dcgan", p.profile, seed=seed, **AUGMENT_SETTINGS[name](p.policy))
+        data = make_dataset(images, gan.recipe.batch_size, seed=seed, drop_remainder=bool(gan.jit_compile))
+        gan.fit(data.repeat(), epochs=1, steps_per_epoch=int(steps), verbose=0)
+        fd = evaluate(gan, dataset, metrics=("fd",), n=p.n, network=network)["scores"]["fd"]
+        samples = gan.generate(noise=gan.fixed_noise(p.n, seed=1))  # the samples evaluate scored
+        results.append({"setting": name, "gan": gan, "steps": int(gan.g_optimizer.iterations),
+                        "fd": fd["generated"], "fd_real": fd["real"], "cutout_share": cutout_share(samples)})
+    return results
 
 
 def mean_std_table(results: list[dict], names: list[str], scores: list[str] | None = None) -> str:

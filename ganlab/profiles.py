@@ -114,6 +114,17 @@ PROFILES: dict[str, dict[str, dict]] = {
         "gpu": dict(budgets=(10, 50, 200, 500), seeds=(0, 1, 2, 3, 4), ratios=(1, 4, 10), gan_steps=5_000,
                     gan_width=32, classifier_steps=2_000, batch_size=64, max_shift=2),
     },
+    "diffaugment": {
+        # notebooks/08 and benchmarks/diffaugment_table.py (ganlab.experiments.diffaugment_runs): the profile's
+        # DCGAN trained on the first n_images training images for `steps` steps, three times (no augmentation,
+        # real images only, DiffAugment); policy: the augmentations (ganlab.augment); n: samples (and real
+        # images) for FD and the cutout share. quick (about 40 s for all three on one core) only checks that it
+        # runs: after 100 steps the samples are still grey blobs, which the cutout share counts as squares.
+        # cpu: a few minutes in all. Measured in docs/benchmarks.md, "DiffAugment on 500 images".
+        "quick": dict(n_images=500, steps=100, policy="translation,cutout", n=300),
+        "cpu": dict(n_images=500, steps=1_000, policy="translation,cutout", n=1000),
+        "gpu": dict(n_images=500, steps=10_000, policy="translation,cutout", n=2000),
+    },
     "evaluation": {
         # seconds: training time of each short run (dense and DCGAN, per dataset and seed) that
         # notebook 06 judges; n: samples per score; fd_sizes: the sample sizes of the FD-bias curve

@@ -16,6 +16,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
+from .augment import check_policy, diff_augment
 from .data import check_images, check_points
 from .distribute import replica_share
 from .errors import InputError
@@ -60,11 +61,18 @@ class GAN(keras.Model):
     penalty : None, "wgan_gp", "r1" or a function like those of ``ganlab.penalties``: a gradient
         penalty added to the discriminator's loss, times ``penalty_weight``
         (:meth:`discriminator_penalty`). Introduced in notebooks/07_losses_and_stability.ipynb.
+    augment : None, or a DiffAugment policy such as "translation,cutout" (``ganlab.augment``):
+        every image D sees (the real batch, the generated batches of both updates, and so the
+        penalty's) goes through ``diff_augment`` first (:meth:`augment_for_discriminator`).
+        Introduced in notebooks/08_conditional_gans.ipynb.
+    augment_real_only : if True, augment the real images only: the mistake that DiffAugment
+        fixes, kept to show that the generator then learns to draw the augmentations.
     """
 
     def __init__(self, generator: keras.Model, discriminator: keras.Model, seed: int | None = None,
                  ema_decay: float | None = None, latent_categories: int = 0, reuse_fakes: bool = False,
-                 penalty=None, penalty_weight: float = 10.0, **kwargs):
+                 penalty=None, penalty_weight: float = 10.0, augment: str | None = None,
+                 augment_real_only: bool = False, **kwargs):
         super().__init__(**kwargs)
         check_pair(generator, discriminator)
         if ema_decay is not None and not 0.0 < ema_decay < 1.0:
@@ -83,6 +91,7 @@ class GAN(keras.Model):
             raise InputError(f"penalty_weight must be >= 0 (e.g. 10), not {penalty_weight}.")
         self.penalty_weight = float(penalty_weight)
         self.seed_generator = keras.random.SeedGenerator(seed)
+        self._set_augment(augment, augment_real_only, seed)
         self.trackers = {name: keras.metrics.Mean(name=name) for name in METRIC_NAMES}
         # Both models are built: under a tf.distribute strategy fit would otherwise build the
         # GAN by calling it on the first batch of images, as if they were noise.
@@ -162,6 +171,21 @@ class GAN(keras.Model):
         return self.penalty(lambda x: self.discriminate(x, data), real, fake, self.penalty_weight,
                             self.seed_generator)
 
+    def augment_for_discriminator(self, images, real: bool):
+        """``images`` as D sees them: through ``diff_augment`` when this GAN augments them, else as they are."""
+        if self.augment is None or (self.augment_real_only and not real):
+            return images
+        return diff_augment(images, self.augment, self.augment_seed_generator)
+
+    def _set_augment(self, augment, real_only, seed) -> None:
+        if augment is None and real_only:
+            raise InputError("augment_real_only=True needs a policy: pass augment='translation,cutout' too.")
+        self.augment = None if augment is None else ",".join(check_policy(augment))
+        self.augment_real_only = bool(real_only)
+        # Its own seeds: the noise is drawn as without augmentation, and no variable is added when it is off.
+        self.augment_seed_generator = (None if augment is None else
+                                       keras.random.SeedGenerator(None if seed is None else seed + 1))
+
     # ------------------------------------------------------------------ the steps
 
     def train_step(self, data):
@@ -173,15 +197,17 @@ class GAN(keras.Model):
         batch_size = ops.shape(real)[0]
 
         with tf.GradientTape() as tape:  # 1. the discriminator: real -> 1, generated -> 0
-            fake = self.generate_fakes(data, batch_size)
-            real_out = self.discriminate(real, data)
+            real_seen = self.augment_for_discriminator(real, real=True)  # as it is, unless augment is set
+            fake = self.augment_for_discriminator(self.generate_fakes(data, batch_size), real=False)
+            real_out = self.discriminate(real_seen, data)
             fake_out = self.discriminate(fake, data)
             d_loss = self.gan_loss.discriminator(real_out, fake_out)
-            d_loss += self.discriminator_penalty(real, fake, data)  # 0 unless a penalty was chosen
+            d_loss += self.discriminator_penalty(real_seen, fake, data)  # 0 unless a penalty was chosen
         self._apply(tape, d_loss, self.discriminator, self.d_optimizer)
 
         with tf.GradientTape() as tape:  # 2. the generator, through the updated discriminator
-            g_loss = self.gan_loss.generator(self.discriminate(self.generate_fakes(data, batch_size), data))
+            fake = self.augment_for_discriminator(self.generate_fakes(data, batch_size), real=False)
+            g_loss = self.gan_loss.generator(self.discriminate(fake, data))
         self._apply(tape, g_loss, self.generator, self.g_optimizer)
         return self._finish_step(d_loss, g_loss, real_out, fake_out)
 
@@ -194,7 +220,8 @@ class GAN(keras.Model):
         """
         real = self.real_examples(data)
         with tf.GradientTape(persistent=True) as tape:
-            fake = self.generate_fakes(data, ops.shape(real)[0])
+            fake = self.augment_for_discriminator(self.generate_fakes(data, ops.shape(real)[0]), real=False)
+            real = self.augment_for_discriminator(real, real=True)  # both as they are, unless augment is set
             fake_out = self.discriminate(fake, data)
             real_out = self.discriminate(real, data)
             d_loss = self.gan_loss.discriminator(real_out, fake_out) + self.discriminator_penalty(real, fake, data)

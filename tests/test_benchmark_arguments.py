@@ -41,6 +41,9 @@ from benchmark_scripts import load_script, refusal
     ("augmentation_table", ["--budgets", "ten"], "--budgets takes comma-separated whole numbers"),
     ("augmentation_table", ["--seeds", "-1"], "--seeds must be whole numbers >= 0"),
     ("augmentation_table", ["--dataset", "cifar10"], "invalid choice"),
+    ("diffaugment_table", ["--steps", "0"], "--steps must be >= 1"),
+    ("diffaugment_table", ["--n-images", "10"], "--n-images must be >= 64"),
+    ("diffaugment_table", ["--profile", "laptop"], "invalid choice"),
 ])
 def test_bad_settings_are_refused_in_one_line(name, arguments, message, capsys):
     assert message in refusal(load_script(name), arguments, capsys)

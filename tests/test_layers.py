@@ -90,6 +90,7 @@ def test_the_bottom_layer_imports_nothing_above_it():
     assert graph["ganlab.device"] <= {"ganlab.errors"}
     assert graph["ganlab.optimizers"] == set()
     assert graph["ganlab.losses"] <= {"ganlab.errors"}
+    assert graph["ganlab.augment"] <= {"ganlab.errors"}  # the train step imports it: nothing above it
 
 
 def test_no_module_is_too_long_to_read():
