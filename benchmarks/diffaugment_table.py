@@ -7,7 +7,7 @@ Each run builds the profile's DCGAN (``build_gan("dcgan", profile, augment=...)`
 ``--steps`` steps on the first ``--n-images`` training images (``ganlab.experiments.diffaugment_runs``;
 sizes default to the "diffaugment" table of ganlab/profiles.py). Scores: FD of the profile's ``n``
 samples (noise seed 1) against the reference images, next to the FD of as many real images
-(``ganlab.metrics.evaluate``), and the share of the same samples that hold a 14×14 mid-grey square
+(``ganlab.metrics.evaluate``), and the share of the same samples that hold a near-mid-grey square
 (``ganlab.augment.cutout_share``): the cutout augmentation leaking into the generator. ``--grid``
 saves 8 samples of each run as a PNG, one row per setting.
 """

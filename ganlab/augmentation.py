@@ -164,9 +164,8 @@ def augmentation_params(profile: str | None = None, **overrides):
     return p
 
 
-@functools.lru_cache(maxsize=2)
 def _split(dataset: str):
-    from .metrics.features import evaluation_split
+    from .metrics.features import evaluation_split  # loaded once, shared with the feature network
 
     return evaluation_split(dataset)
 

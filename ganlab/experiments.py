@@ -61,7 +61,8 @@ AUGMENT_SETTINGS = {
 
 
 def diffaugment_runs(dataset: str = "fashion_mnist", n_images: int | None = None, steps: int | None = None,
-                     seed: int = 0, profile: str | None = None, settings=tuple(AUGMENT_SETTINGS)) -> list[dict]:
+                     seed: int = 0, profile: str | None = None, settings=tuple(AUGMENT_SETTINGS),
+                     network=None) -> list[dict]:
     """The profile's DCGAN trained on ``n_images`` images without augmentation, with it on the real images
     only, and with DiffAugment (real and generated), for ``steps`` steps each.
 
@@ -70,7 +71,8 @@ def diffaugment_runs(dataset: str = "fashion_mnist", n_images: int | None = None
     ``fd_real`` (``ganlab.metrics.evaluate``: FD of ``n`` samples and of ``n`` real images against the
     reference images) and ``cutout_share`` of the same samples (``ganlab.augment.cutout_share``: the share
     that hold a mid-grey cutout square, i.e. the leak). Introduced in notebooks/08_conditional_gans.ipynb;
-    measured in docs/benchmarks.md, "DiffAugment on 500 images".
+    measured in docs/benchmarks.md, "DiffAugment on 500 images". ``network``: a FeatureNet to reuse
+    (default: ``feature_network(dataset)``).
     """
     p = params("diffaugment", profile)
     n_images, steps = n_images or p.n_images, steps or p.steps
@@ -79,7 +81,7 @@ def diffaugment_runs(dataset: str = "fashion_mnist", n_images: int | None = None
         raise InputError(f"Unknown setting(s) {unknown}; choose from: {', '.join(AUGMENT_SETTINGS)}.")
     if isinstance(steps, bool) or int(steps) != steps or steps < 1:
         raise InputError(f"steps must be a whole number >= 1, not {steps!r}.")
-    images, network = training_examples(dataset, n_images)[0], feature_network(dataset)
+    images, network = training_examples(dataset, n_images)[0], network or feature_network(dataset)
     results = []
     for name in settings:
         gan = build_gan("dcgan", p.profile, seed=seed, **AUGMENT_SETTINGS[name](p.policy))

@@ -91,13 +91,14 @@ PROFILES: dict[str, dict[str, dict]] = {
                     learning_rate=5e-4, ema_decay=0.995, latent_categories=0, reuse_fakes=True, classes=10),
     },
     "conditional": {
-        # notebooks/08: its GANs train the "cgan" recipe's steps (above) on its n_images. n: samples
-        # per score; per_class: samples per class in the per-class scores (FD needs more than its
-        # 128 features); feature_epochs: the Fashion-MNIST feature network's training (None: its
-        # recipe's 5 epochs, about 2 minutes; 1 epoch in quick keeps CI inside its time).
-        "quick": dict(n=500, per_class=150, feature_epochs=1),
-        "cpu": dict(n=1000, per_class=200, feature_epochs=None),
-        "gpu": dict(n=2000, per_class=500, feature_epochs=None),
+        # notebooks/08, sections 1-4: three GANs (a DCGAN with a one-hot code, the "cgan" recipe above
+        # with each discriminator) train `steps` steps each on its n_images. n: samples per score;
+        # per_class: samples per class in the per-class scores (FD needs more than its 128 features);
+        # feature_epochs: the Fashion-MNIST feature network's training (None: its recipe's 5 epochs,
+        # about 2 minutes; 1 epoch in quick keeps CI inside its time).
+        "quick": dict(steps=300, n=500, per_class=150, feature_epochs=1),
+        "cpu": dict(steps=3_000, n=1000, per_class=200, feature_epochs=None),
+        "gpu": dict(steps=24_000, n=2000, per_class=500, feature_epochs=None),
     },
     "augmentation": {
         # notebooks/08 and benchmarks/augmentation_table.py (ganlab.augmentation). budgets: labelled images per

@@ -14,6 +14,7 @@ Its held-out accuracy and training time: docs/benchmarks.md.
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass, field
 
@@ -71,7 +72,29 @@ def evaluation_split(dataset: str = "mnist") -> EvaluationSplit:
     test split. With one split only (CI has MNIST's 10,000 test digits): train = its first 80 %
     (8,000), reference = the last 20 % (2,000); ``description`` says which. GANs trained with
     ``--n-images`` up to the size of the train part never see the reference images either.
+
+    Loaded once per set of files: later calls (the feature network, ``ganlab.augmentation``) share the
+    arrays, which are read-only, so a notebook holds one copy.
     """
+    key = dataset_key(dataset)
+    source = find_dataset(key)
+    files = [] if source is None else [p for where in source.splits.values()
+                                       for p in (where if isinstance(where, tuple) else (where,))]
+    signature = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    return _load_split(key, signature)
+
+
+@functools.lru_cache(maxsize=2)
+def _load_split(key: str, signature: tuple) -> EvaluationSplit:
+    """:func:`evaluation_split` for the files named in ``signature`` (path, mtime, size), as read-only arrays."""
+    split = _read_split(key)
+    for array in (split.train, split.train_labels, split.reference, split.reference_labels):
+        array.flags.writeable = False
+    return split
+
+
+def _read_split(dataset: str) -> EvaluationSplit:
+    """The split of :func:`evaluation_split`, read from the files."""
     key = dataset_key(dataset)
     source = find_dataset(key)
     name = DATASETS[key].name
@@ -161,7 +184,9 @@ class FeatureNet:
         if self._extractor is None:
             layer = self.model.get_layer(FEATURE_LAYER)
             self._extractor = keras.Model(self.model.inputs, [layer.output, self.model.outputs[0]])
-        features, logits = self._extractor.predict(images, batch_size=batch_size, verbose=0)
+        # batch by batch: predict() would first copy every image into a dataset (300 MB for 60,000)
+        parts = [self._extractor.predict_on_batch(images[i:i + batch_size]) for i in range(0, len(images), batch_size)]
+        features, logits = (np.concatenate([np.asarray(part[j]) for part in parts]) for j in (0, 1))
         probabilities = keras.ops.convert_to_numpy(keras.ops.softmax(logits))
         return np.asarray(features, np.float32), np.asarray(probabilities, np.float32)
 
