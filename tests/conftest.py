@@ -74,5 +74,5 @@ def mnist_feature_net(tmp_path_factory, mnist_source):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("GANLAB_CACHE_DIR", str(folder))
         patch.setattr(keras.Model, "fit", recording_fit)
-        net = feature_network("mnist", epochs=1)
+        net = feature_network("mnist", epochs=1, separate_process=False)  # in this process, so fit is recorded
     return SimpleNamespace(net=net, folder=folder, fits=fits)

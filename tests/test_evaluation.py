@@ -6,7 +6,7 @@ import shutil
 import numpy as np
 import pytest
 
-from ganlab.errors import InputError
+from ganlab.errors import GanlabError, InputError
 from ganlab.metrics import evaluate, evaluation_split, feature_network, features, format_table
 from ganlab.metrics.features import FEATURES, Recipe
 
@@ -125,7 +125,7 @@ def test_a_cache_that_does_not_fit_is_retrained_and_says_why(case, cache, monkey
     damage(model_file)
     quick = features.build_feature_model()  # stands in for training: the cache's decision is under test
     monkeypatch.setattr(features, "_train", lambda *args: (quick, 0.5, 0.25))
-    net = feature_network("mnist", epochs=1)
+    net = feature_network("mnist", epochs=1, separate_process=False)
     said = capsys.readouterr().out
     assert "is not used" in said and reason in said, said
     assert net.model is quick and not net.from_cache and net.held_out_accuracy == 0.5
@@ -143,8 +143,31 @@ def test_a_failed_training_leaves_the_cache_as_it_was(cache, monkeypatch):
 
     monkeypatch.setattr(features, "_train", fail)
     with pytest.raises(RuntimeError, match="killed"):
-        feature_network("mnist", epochs=1)
+        feature_network("mnist", epochs=1, separate_process=False)
     assert {path.name: path.read_bytes() for path in cache.iterdir()} == before
+
+
+def test_a_child_process_trains_the_network_and_this_one_loads_it(cache, monkeypatch, capsys):
+    for path in cache.glob("feature_net_mnist_*"):
+        path.unlink()
+
+    def no_training_here(*args):
+        raise AssertionError("trained in the parent process")
+
+    monkeypatch.setattr(features, "_train", no_training_here)
+    net = feature_network("mnist", epochs=1)  # separate_process=True by default
+    assert "training the mnist feature network" in capsys.readouterr().out
+    assert not net.from_cache and net.held_out_accuracy > 0.9  # one epoch on 8,000 digits
+    assert feature_network("mnist", epochs=1).from_cache
+
+
+def test_a_failed_child_process_says_so_and_caches_nothing(cache, monkeypatch):
+    for path in cache.glob("feature_net_mnist_*"):
+        path.unlink()
+    monkeypatch.setattr(features, "_train_in_child", lambda *args: features._missing(cache / "x"))
+    with pytest.raises(GanlabError, match="not found in"):
+        feature_network("mnist", epochs=1)
+    assert not list(cache.glob("feature_net_mnist_*"))
 
 
 def test_random_shifts_move_whole_images_by_at_most_max_shift():

@@ -15,6 +15,8 @@ Its held-out accuracy and training time: docs/benchmarks.md.
 from __future__ import annotations
 
 import functools
+import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 
@@ -202,7 +204,7 @@ class FeatureNet:
 
 
 def feature_network(dataset: str = "mnist", epochs: int | None = None, seed: int = 0, use_cache: bool = True,
-                    verbose: int = 0) -> FeatureNet:
+                    verbose: int = 0, separate_process: bool = True) -> FeatureNet:
     """The feature network of ``dataset``: loaded from the cache, or trained (once) and cached.
 
     Trained on the train part of :func:`evaluation_split` only, for ``epochs`` (default: the
@@ -211,6 +213,10 @@ def feature_network(dataset: str = "mnist", epochs: int | None = None, seed: int
     version, dataset, split, epochs, seed, held-out accuracy, training time, the file's SHA-256).
     A cache that disagrees with any of these, or is damaged, is not used: one printed line says
     why, a new network is trained, and the cache is replaced only once that has succeeded.
+
+    With ``separate_process`` (and the cache on), the training runs in a child Python process
+    and this one loads the result: training holds a few hundred MB that a process never gives
+    back, and a notebook kernel on Binder has 2 GB in all.
     """
     key = dataset_key(dataset)
     epochs = RECIPES[key].epochs if epochs is None else epochs
@@ -231,10 +237,32 @@ def feature_network(dataset: str = "mnist", epochs: int | None = None, seed: int
             return FeatureNet(model, split, record["held_out_accuracy"], record["training_seconds"], True)
     print(f"ganlab: training the {key} feature network ({epochs} epoch(s) on {len(split.train):,} images; "
           f"{'cached in ' + str(path.parent) if use_cache else 'not cached'}).", flush=True)
+    if use_cache and separate_process:
+        _train_in_child(key, epochs, seed, verbose)
+        model, record = load_cached(path, expected) or _missing(path)
+        return FeatureNet(model, split, record["held_out_accuracy"], record["training_seconds"])
     model, accuracy, seconds = _train(split, RECIPES[key].max_shift, epochs, seed, verbose)
     if use_cache:
         save_cached(path, model, dict(expected, held_out_accuracy=accuracy, training_seconds=seconds))
     return FeatureNet(model, split, accuracy, seconds)
+
+
+def _train_in_child(key: str, epochs: int, seed: int, verbose: int) -> None:
+    """Train and cache the network in a child process (``ganlab/metrics/_train_feature_network.py``)."""
+    command = [sys.executable, "-m", "ganlab.metrics._train_feature_network", key, str(epochs), str(seed), str(verbose)]
+    child = subprocess.run(command, capture_output=True, text=True)
+    if verbose:
+        print(child.stdout, end="")
+    if child.returncode != 0:
+        last = (child.stderr.strip().splitlines() or ["(no message)"])[-1]
+        raise GanlabError(f"Training the {key} feature network in a child process failed: {last}. Nothing was "
+                          "cached; run it again, or call feature_network(..., separate_process=False) to see "
+                          "the whole error here.")
+
+
+def _missing(path):
+    raise GanlabError(f"The feature network trained in a child process was not found in {path.parent}: is that "
+                      "folder writable, and is GANLAB_CACHE_DIR the same for both processes?")
 
 
 def _train(split: EvaluationSplit, max_shift: int, epochs: int, seed: int, verbose: int):
@@ -280,3 +308,4 @@ def shifted_at_random(images: np.ndarray, max_shift: int, rng: np.random.Generat
         cols = (dx[:, None] + np.arange(width))[:, None, :]
         out[start:start + len(part)] = padded[np.arange(len(part))[:, None, None], rows, cols]
     return out
+
