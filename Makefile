@@ -14,10 +14,15 @@ lab: install
 
 # Notebooks save checkpoints under $GANLAB_RUNS_DIR; the tests use a fresh folder each time,
 # so a leftover run is never resumed instead of trained. The notebooks run once: their executed
-# copies (in $GANLAB_EXECUTED_DIR) make the rendered course that tests/test_course_build.py checks.
+# copies (in $GANLAB_EXECUTED_DIR) make the rendered course that tests/test_course_build.py checks,
+# which therefore runs second. The rest runs in TEST_WORKERS processes (pytest-xdist), each file in one
+# of them, so a notebook's cells run in order in one kernel. TEST_WORKERS=0: one process.
+TEST_WORKERS ?= 2
 test: install
-	GANLAB_PROFILE=$${GANLAB_PROFILE:-quick} GANLAB_RUNS_DIR=$${GANLAB_RUNS_DIR:-$$(mktemp -d)} \
-		GANLAB_EXECUTED_DIR=$${GANLAB_EXECUTED_DIR:-$$(mktemp -d)} $(BIN)/python -m pytest
+	export GANLAB_PROFILE=$${GANLAB_PROFILE:-quick} GANLAB_RUNS_DIR=$${GANLAB_RUNS_DIR:-$$(mktemp -d)} \
+		GANLAB_EXECUTED_DIR=$${GANLAB_EXECUTED_DIR:-$$(mktemp -d)}; \
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --ignore=tests/test_course_build.py \
+		&& $(BIN)/python -m pytest tests/test_course_build.py
 
 install: $(VENV)/.installed
 
