@@ -125,10 +125,17 @@ def training_images(dataset: str = "mnist", n: int | None = None, data_dir=None)
 
 
 def training_examples(dataset: str = "mnist", n: int | None = None, data_dir=None) -> tuple[np.ndarray, np.ndarray]:
-    """(images, labels) of :func:`training_images`: what a conditional GAN trains on."""
+    """(images, labels) of :func:`training_images`: what a conditional GAN trains on.
+
+    Without ``data_dir`` they are read-only views of the shared :func:`evaluation_split`: a notebook
+    that trains several GANs holds one copy of the dataset, not one per run.
+    """
     key = dataset_key(dataset)
     if n is not None and (isinstance(n, bool) or int(n) != n or n < 1):
         raise InputError(f"n must be a whole number >= 1 (or None for all), not {n!r}.")
+    if data_dir is None:
+        split = evaluation_split(key)
+        return split.train[:n], split.train_labels[:n]
     source = find_dataset(key, data_dir)
     if source is not None and set(source.splits) == {"train", "test"}:
         return load_dataset(key, "train", data_dir=data_dir, n=n)
