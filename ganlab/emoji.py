@@ -76,7 +76,7 @@ def split_of(group: str) -> str:
 def tarball_folders() -> list[Path]:
     """Where the tarballs are looked for: $GANLAB_DATA_DIR/emoji/, then the cache (where npm puts them)."""
     env_dir = os.environ.get("GANLAB_DATA_DIR")
-    return [Path(env_dir) / "emoji"] * bool(env_dir) + [cache_dir() / "npm"]
+    return ([Path(env_dir) / "emoji"] if env_dir else []) + [cache_dir() / "npm"]
 
 
 def how_to_get() -> str:
