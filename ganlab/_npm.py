@@ -69,7 +69,10 @@ def _run_npm(args: list[str], cwd: Path) -> None:
     npm = shutil.which("npm")
     if npm is None:
         raise DataNotFoundError("the npm client is not installed (it comes with Node.js)")
-    result = subprocess.run([npm, *args], cwd=cwd, capture_output=True, text=True, timeout=900)
+    try:
+        result = subprocess.run([npm, *args], cwd=cwd, capture_output=True, text=True, timeout=600)
+    except subprocess.TimeoutExpired as err:
+        raise DataNotFoundError(f"`npm {' '.join(args)}` did not finish in 10 minutes (no network?)") from err
     if result.returncode != 0:
         last = (result.stderr.strip().splitlines() or ["no message"])[-1]
         raise DataNotFoundError(f"`npm {' '.join(args)}` failed ({last})")
@@ -83,7 +86,7 @@ def npm_pack(package: NpmPackage, folder: Path) -> Path:
     """
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=folder, prefix=".npm-pack-") as tmp:
-        _run_npm(["pack", package.spec, "--pack-destination", tmp, "--silent"], cwd=Path(tmp))
+        _run_npm(["pack", package.spec, "--pack-destination", tmp, "--silent", "--fetch-retries=1"], cwd=Path(tmp))
         fetched = Path(tmp) / package.tarball
         if not fetched.is_file():
             raise DataNotFoundError(f"`npm pack {package.spec}` wrote no {package.tarball}")

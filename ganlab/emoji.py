@@ -30,11 +30,13 @@ from .datasets import downloads_are_off
 from .errors import DataCorruptedError, DataNotFoundError
 
 VENDORS = ("twitter", "google")  # input, target
-PACKAGES = {
-    "twitter": _npm.NpmPackage("emoji-datasource-twitter", "16.0.0",
-                               "sha512-7F+uCuHH+7Qnrc15P5tnbvKkg9E6tlzi4MnT2uW1RlN4pLYTza6cP/dstIfSDMtpjFLWuZewWg8jBbuL2eyELQ=="),
-    "google": _npm.NpmPackage("emoji-datasource-google", "16.0.0",
-                              "sha512-ZRexfzs7MVoLnmzZmNsO4TKhnAJp5D++Vm6PpUpH/jEQQlemp3l88CjZ+DoZ2faM9R4QxZkOPJCoT8DlPhfQ3A=="),
+PACKAGES = {  # integrity: what `npm view emoji-datasource-twitter@16.0.0 dist.integrity` prints
+    "twitter": _npm.NpmPackage(
+        "emoji-datasource-twitter", "16.0.0",
+        "sha512-7F+uCuHH+7Qnrc15P5tnbvKkg9E6tlzi4MnT2uW1RlN4pLYTza6cP/dstIfSDMtpjFLWuZewWg8jBbuL2eyELQ=="),
+    "google": _npm.NpmPackage(
+        "emoji-datasource-google", "16.0.0",
+        "sha512-ZRexfzs7MVoLnmzZmNsO4TKhnAJp5D++Vm6PpUpH/jEQQlemp3l88CjZ+DoZ2faM9R4QxZkOPJCoT8DlPhfQ3A=="),
 }
 CATEGORIES = ("Smileys & Emotion", "People & Body", "Component", "Animals & Nature", "Food & Drink",
               "Travel & Places", "Activities", "Objects", "Symbols", "Flags")  # label i is CATEGORIES[i]
@@ -118,7 +120,8 @@ def on_white(png: bytes, where: str) -> np.ndarray:
     try:
         rgba = np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"), dtype=np.float32)
     except Exception as err:  # Pillow raises several kinds for a damaged PNG
-        raise DataCorruptedError(f"{where} is not a readable PNG ({type(err).__name__}); fetch the package again.") from err
+        raise DataCorruptedError(f"{where} is not a readable PNG ({type(err).__name__}); "
+                                 "fetch the package again.") from err
     if rgba.shape != (SIZE, SIZE, 4):
         raise DataCorruptedError(f"{where} is {rgba.shape[1]}x{rgba.shape[0]} pixels, not {SIZE}x{SIZE}; "
                                  "it is not from the pinned package: fetch the package again.")

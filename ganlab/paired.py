@@ -11,6 +11,8 @@ Splits are "train", "validation" and "test". The arrays are built once and cache
 .npz under the cache folder ($GANLAB_CACHE_DIR or ~/.cache/ganlab, in ``paired/``); a damaged
 cache is never used, it is rebuilt. Where the data come from: data/README.md.
 
+Written for the course's pix2pix and unpaired-translation notebooks (planned).
+
 >>> inputs, targets, labels = paired_arrays("edges2fashion", "test")  # doctest: +SKIP
 >>> ds = paired_dataset("emoji", "train", batch_size=32, jitter=True, flip=True)  # doctest: +SKIP
 """

@@ -293,9 +293,9 @@ def test_edges_are_binary_and_lie_on_the_items_outline(fashion_test):
     outline = np.stack([ndimage.binary_dilation(m, iterations=1) & ~ndimage.binary_erosion(m, iterations=1)
                         for m in item])
     near_outline = np.stack([ndimage.binary_dilation(o, iterations=1) for o in outline])
-    assert (on & near_outline).sum() / on.sum() > 0.6  # most edge pixels trace the outline ...
+    assert (on & near_outline).sum() / on.sum() > 0.75  # most edge pixels trace the outline ...
     found = np.stack([ndimage.binary_dilation(e, iterations=1) for e in on])
-    assert (outline & found).sum() / outline.sum() > 0.7  # ... and most of the outline is traced
+    assert (outline & found).sum() / outline.sum() > 0.8  # ... and most of the outline is traced
     assert on.mean() < 0.25
 
 
