@@ -75,3 +75,43 @@ def parse_idx(raw: bytes, path: Path, expect_images: bool) -> np.ndarray:
     if data.size != int(np.prod(shape)):
         raise corrupted(path, f"it holds {data.size} bytes of data, not {np.prod(shape)}")
     return data.reshape(shape)
+
+
+# --------------------------------------------------------------------------- arrays ganlab built and cached
+
+
+def save_checked_npz(path: Path, arrays: dict[str, np.ndarray], record: dict) -> None:
+    """Save ``arrays`` at ``path`` (.npz) and a JSON record beside it that holds ``record`` and the
+    file's SHA-256; each write is atomic, so a crash leaves the old pair or a pair that disagrees."""
+    import json
+
+    from ._files import sha256, write_atomically, write_text_atomically
+
+    write_atomically(path, lambda partial: np.savez_compressed(partial, **arrays))
+    write_text_atomically(path.with_suffix(".json"), json.dumps(dict(record, sha256=sha256(path)), indent=1))
+
+
+def load_checked_npz(path: Path, expected: dict) -> dict[str, np.ndarray] | None:
+    """The arrays saved by :func:`save_checked_npz`, or None when nothing is cached at ``path``.
+
+    Raises DataCorruptedError when the record is missing or unreadable, disagrees with ``expected``,
+    or the file does not match its recorded SHA-256: such a cache is never used.
+    """
+    import json
+
+    from ._files import sha256
+
+    record_file = path.with_suffix(".json")
+    if not path.exists():
+        return None
+    try:
+        record = json.loads(record_file.read_text())
+    except (OSError, ValueError) as err:
+        raise corrupted(path, f"its record {record_file.name} cannot be read ({type(err).__name__})") from err
+    for key, value in expected.items():
+        if not isinstance(record, dict) or record.get(key) != value:
+            raise corrupted(path, f"it was built with another {key} than this ganlab's")
+    if record.get("sha256") != sha256(path):
+        raise corrupted(path, "its SHA-256 does not match its record")
+    with np.load(path, allow_pickle=False) as npz:
+        return {name: npz[name] for name in npz.files}

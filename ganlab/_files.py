@@ -9,6 +9,12 @@ from pathlib import Path
 from typing import Callable
 
 
+def cache_dir() -> Path:
+    """Where ganlab keeps what it made or fetched (classifiers, npm packages, built arrays):
+    $GANLAB_CACHE_DIR or ~/.cache/ganlab."""
+    return Path(os.environ.get("GANLAB_CACHE_DIR") or Path.home() / ".cache" / "ganlab")
+
+
 def write_atomically(path: str | os.PathLike, write: Callable[[Path], object]) -> Path:
     """Call ``write(partial)`` on a file next to ``path``, then rename it to ``path``.
 

@@ -8,15 +8,9 @@ not match its record, is never used: :func:`load_cached` says why, and the calle
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
-from .._files import sha256, write_atomically, write_text_atomically
-
-
-def cache_dir() -> Path:
-    """Where ganlab keeps things it made (classifiers, feature networks): $GANLAB_CACHE_DIR or ~/.cache/ganlab."""
-    return Path(os.environ.get("GANLAB_CACHE_DIR") or Path.home() / ".cache" / "ganlab")
+from .._files import cache_dir, sha256, write_atomically, write_text_atomically  # noqa: F401 (cache_dir: re-exported)
 
 
 class StaleCache(Exception):
