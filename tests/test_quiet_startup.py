@@ -74,7 +74,8 @@ def test_tf_cpp_min_log_level_0_shows_them(verbose_start):
     assert re.search(r"^I\d{4} .*\] ", verbose_start, re.M)  # INFO messages, e.g. oneDNN's
     if "cuda drivers" in verbose_start:  # a TensorFlow built with CUDA, on a machine without a GPU
         assert "failed call to cuInit" in verbose_start
-    assert re.search(r"^E\d{4} .*remapper failed", verbose_start, re.M)  # an ERROR, harmless: see ganlab/_quiet.py
+    if "remapper" in verbose_start:  # grappler's remapper gives up on the DCGAN's graph on some CPUs only
+        assert re.search(r"^E\d{4} .*remapper failed", verbose_start, re.M)  # an ERROR, harmless: see ganlab/_quiet.py
 
 
 def test_the_users_level_applies_to_the_messages_printed_while_loading():
