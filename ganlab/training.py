@@ -285,7 +285,7 @@ class GAN(keras.Model):
         return np.asarray(ops.convert_to_numpy(ops.cast(out, "float32")))
 
 
-def apply_gradients(tape, loss, weights, optimizer) -> None:
+def apply_gradients(tape: tf.GradientTape, loss, weights: list, optimizer: keras.optimizers.Optimizer) -> None:
     """One optimizer step on ``weights`` for ``loss`` recorded on ``tape``.
 
     Two adjustments of the loss before differentiating it: divided by the number of
@@ -299,7 +299,8 @@ def apply_gradients(tape, loss, weights, optimizer) -> None:
     optimizer.apply_gradients(zip(tape.gradient(scaled, weights), weights))
 
 
-def prepare_optimizers(d_optimizer, g_optimizer, d_weights, g_weights) -> tuple:
+def prepare_optimizers(d_optimizer: keras.optimizers.Optimizer | None, g_optimizer: keras.optimizers.Optimizer | None,
+                       d_weights: list | None, g_weights: list) -> tuple:
     """The two optimizers (default Adam(2e-4, beta_1=0.5) each), built for the weights they will train.
 
     Built now, in the strategy's scope: slots made lazily inside a step on several devices
