@@ -170,10 +170,11 @@ def test_translate_uses_inference_mode():
         model.generate(4)
 
 
-@pytest.mark.parametrize("discriminator, l1_weight", [(None, 100.0), ("patchgan", 0.0)])
-def test_l1_only_and_adversarial_only_runs(discriminator, l1_weight):
+@pytest.mark.parametrize("discriminator, l1_weight, reuse_fakes", [(None, 100.0, False), ("patchgan", 0.0, False),
+                                                                  ("patchgan", 0.0, True)])
+def test_l1_only_and_adversarial_only_runs(discriminator, l1_weight, reuse_fakes):
     d = patchgan_discriminator(32, base_filters=4) if discriminator else None
-    model = Pix2Pix(unet_generator(32, base_filters=4), d, l1_weight=l1_weight)
+    model = Pix2Pix(unet_generator(32, base_filters=4), d, l1_weight=l1_weight, reuse_fakes=reuse_fakes)
     model.compile(run_eagerly=True)  # the mechanics of two steps: quicker than tracing them
     x = random_shapes(8)
     history = model.fit(x, colour_transform(x), batch_size=4, epochs=1, verbose=0)

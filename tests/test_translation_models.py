@@ -108,6 +108,14 @@ def test_reflection_padding_mirrors_the_border():
     assert isinstance(unet_generator(32, base_filters=8).layers[1], ReflectionPadding2D)  # the outermost layer
 
 
+def test_a_saved_unet_loads_and_gives_the_same_images(tmp_path):
+    g = unet_generator(32, base_filters=4, norm="instance")
+    g.save(tmp_path / "g.keras")
+    x = images(2, 32)
+    np.testing.assert_allclose(np.asarray(keras.models.load_model(tmp_path / "g.keras")(x, training=False)),
+                               np.asarray(g(x, training=False)), atol=1e-6)
+
+
 @pytest.mark.parametrize("size, side", [(32, 2), (64, 6), (128, 14), (256, 30)])
 def test_patchgan_outputs_a_map_of_logits(size, side):
     d = patchgan_discriminator(size, in_channels=1, out_channels=3, base_filters=8)
