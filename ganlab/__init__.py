@@ -15,9 +15,12 @@ a module imports only modules above it in this list):
 - ``ganlab.profiles``    every notebook's sizes, per run profile                  (all)
 - ``ganlab.fast_path``   XLA, mixed precision, steps per execution by device      (05)
 - ``ganlab.distribute``  training on several devices (MirroredStrategy)           (05)
-- ``ganlab.models``      toy MLPs, the dense MNIST GAN, DCGAN, conditional nets   (01, 02, 04, 08)
+- ``ganlab.models``      toy MLPs, the dense MNIST GAN, DCGAN, conditional nets,  (01, 02, 04, 08,
+                         U-Net and PatchGAN                                       09, 10)
 - ``ganlab.training``    the GAN keras.Model and its train steps                  (01, 02)
 - ``ganlab.conditional`` ConditionalGAN: labels in, a class grid, label accuracy  (08)
+- ``ganlab.translation`` Pix2Pix: paired translation; L1, PSNR, SSIM scores       (09)
+- ``ganlab.cyclegan``    CycleGAN: unpaired translation, the image history        (10)
 - ``ganlab.latent``      lerp/slerp, truncation, latent directions                (04)
 - ``ganlab.metrics``     toy moments, D*, the MNIST-classifier check; feature     (01, 02, 06)
                          networks, FD/KID/precision/recall, evaluate()
@@ -58,21 +61,24 @@ from .profiles import active_profile, params  # noqa: E402
 configure_threads()
 
 if TYPE_CHECKING:  # what IDEs and type checkers see; at run time these load on first use
-    from . import (augment, augmentation, build, callbacks, checkpoints, conditional, data, datasets,  # noqa: F401
-                   device, distribute, environment, exercises, experiments, fast_path, latent, losses, metrics,
-                   models, noise, optimizers, penalties, playground, profiles, ring, training, viz, widgets)
+    from . import (augment, augmentation, build, callbacks, checkpoints, conditional, cyclegan, data,  # noqa: F401
+                   datasets, device, distribute, environment, exercises, experiments, fast_path, latent, losses,
+                   metrics, models, noise, optimizers, penalties, playground, profiles, ring, training, translation,
+                   viz, widgets)
     from .build import build_gan
     from .conditional import ConditionalGAN
+    from .cyclegan import CycleGAN
     from .environment import check_env
     from .noise import NoiseLayout
     from .training import GAN
+    from .translation import Pix2Pix
 
-_SUBMODULES = ("augment", "augmentation", "build", "callbacks", "checkpoints", "conditional", "data", "datasets",
-               "device", "distribute", "environment", "exercises", "experiments", "fast_path", "latent", "losses",
-               "metrics", "models", "noise", "optimizers", "penalties", "playground", "profiles", "ring", "training",
-               "viz", "widgets")
+_SUBMODULES = ("augment", "augmentation", "build", "callbacks", "checkpoints", "conditional", "cyclegan", "data",
+               "datasets", "device", "distribute", "environment", "exercises", "experiments", "fast_path", "latent",
+               "losses", "metrics", "models", "noise", "optimizers", "penalties", "playground", "profiles", "ring",
+               "training", "translation", "viz", "widgets")
 _LAZY_NAMES = {"GAN": "training", "ConditionalGAN": "conditional", "build_gan": "build", "check_env": "environment",
-               "NoiseLayout": "noise"}
+               "NoiseLayout": "noise", "Pix2Pix": "translation", "CycleGAN": "cyclegan"}
 
 
 def __getattr__(name):
@@ -96,11 +102,13 @@ __version__ = "0.1.0"
 __all__ = [
     "GAN",
     "ConditionalGAN",
+    "CycleGAN",
     "DataCorruptedError",
     "DataNotFoundError",
     "GanlabError",
     "InputError",
     "NoiseLayout",
+    "Pix2Pix",
     "active_profile",
     "build_gan",
     "check_env",

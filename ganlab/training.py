@@ -42,8 +42,9 @@ class GAN(keras.Model):
     generated ones, D(G(z)) (probabilities for the cross-entropy losses, raw scores otherwise).
 
     Variants (conditional GANs, image translation) override the hooks
-    :meth:`real_examples`, :meth:`generate_fakes` and :meth:`discriminate` and keep
-    the steps, the loss scaling and the trackers.
+    :meth:`real_examples`, :meth:`generate_fakes`, :meth:`discriminate` (and, when the
+    generator has a second objective, :meth:`generator_extra_loss`) and keep the steps,
+    the loss scaling and the trackers.
 
     Parameters
     ----------
@@ -74,7 +75,7 @@ class GAN(keras.Model):
                  penalty=None, penalty_weight: float = 10.0, augment: str | None = None,
                  augment_real_only: bool = False, **kwargs):
         super().__init__(**kwargs)
-        check_pair(generator, discriminator)
+        self.check_networks(generator, discriminator)
         if ema_decay is not None and not 0.0 < ema_decay < 1.0:
             raise InputError(f"ema_decay must be between 0 and 1 (e.g. 0.999), not {ema_decay}.")
         self.generator = generator
@@ -119,15 +120,9 @@ class GAN(keras.Model):
         other keywords (``jit_compile``, ``steps_per_execution``) go to ``keras.Model.compile``.
         """
         super().compile(optimizer=None, **kwargs)  # no third optimizer: each network has its own
-        self.d_optimizer = d_optimizer or default_optimizer()
-        self.g_optimizer = g_optimizer or default_optimizer()
-        if self.g_optimizer is self.d_optimizer:
-            raise InputError("Give the generator and the discriminator an optimizer each.")
-        # Their slots now, in the strategy's scope: made lazily inside a step on several devices
-        # (or in an XLA step) they break it.
-        for optimizer, model in ((self.d_optimizer, self.discriminator), (self.g_optimizer, self.generator)):
-            if not optimizer.built:
-                optimizer.build(model.trainable_variables)
+        d_weights = None if self.discriminator is None else self.discriminator.trainable_variables
+        self.d_optimizer, self.g_optimizer = prepare_optimizers(d_optimizer, g_optimizer, d_weights,
+                                                                self.generator.trainable_variables)
         self.gan_loss = get_loss(loss)
 
     def fit(self, x=None, *args, shuffle: bool | None = None, **kwargs):
@@ -163,6 +158,14 @@ class GAN(keras.Model):
     def discriminate(self, samples, data, training: bool = True):
         """The discriminator's raw outputs on ``samples`` (real or generated)."""
         return self.discriminator(samples, training=training)
+
+    def check_networks(self, generator, discriminator) -> None:
+        """InputError unless the two networks fit together (:func:`check_pair`); variants check their own."""
+        check_pair(generator, discriminator)
+
+    def generator_extra_loss(self, fake, data):
+        """What is added to G's loss besides the GAN loss (pix2pix: the weighted L1 to the target), else 0."""
+        return 0.0
 
     def discriminator_penalty(self, real, fake, data):
         """What is added to D's loss besides the GAN loss: the gradient penalty, if any, else 0."""
@@ -206,8 +209,9 @@ class GAN(keras.Model):
         self._apply(tape, d_loss, self.discriminator, self.d_optimizer)
 
         with tf.GradientTape() as tape:  # 2. the generator, through the updated discriminator
-            fake = self.augment_for_discriminator(self.generate_fakes(data, batch_size), real=False)
-            g_loss = self.gan_loss.generator(self.discriminate(fake, data))
+            fake = self.generate_fakes(data, batch_size)
+            g_loss = self.gan_loss.generator(self.discriminate(self.augment_for_discriminator(fake, real=False), data))
+            g_loss += self.generator_extra_loss(fake, data)  # 0 for a plain GAN
         self._apply(tape, g_loss, self.generator, self.g_optimizer)
         return self._finish_step(d_loss, g_loss, real_out, fake_out)
 
@@ -220,30 +224,21 @@ class GAN(keras.Model):
         """
         real = self.real_examples(data)
         with tf.GradientTape(persistent=True) as tape:
-            fake = self.augment_for_discriminator(self.generate_fakes(data, ops.shape(real)[0]), real=False)
+            generated = self.generate_fakes(data, ops.shape(real)[0])
+            fake = self.augment_for_discriminator(generated, real=False)
             real = self.augment_for_discriminator(real, real=True)  # both as they are, unless augment is set
             fake_out = self.discriminate(fake, data)
             real_out = self.discriminate(real, data)
             d_loss = self.gan_loss.discriminator(real_out, fake_out) + self.discriminator_penalty(real, fake, data)
-            g_loss = self.gan_loss.generator(fake_out)
+            g_loss = self.gan_loss.generator(fake_out) + self.generator_extra_loss(generated, data)
         self._apply(tape, d_loss, self.discriminator, self.d_optimizer)
         self._apply(tape, g_loss, self.generator, self.g_optimizer)
         del tape
         return self._finish_step(d_loss, g_loss, real_out, fake_out)
 
     def _apply(self, tape, loss, model, optimizer):
-        """One optimizer step on ``model`` for ``loss`` recorded on ``tape``.
-
-        Two adjustments of the loss before differentiating it: divided by the number of
-        replicas (under ``tf.distribute`` each replica sees part of the batch and the
-        optimizer adds their gradients), and scaled up under mixed precision so that small
-        gradients do not underflow in float16 (the optimizer scales them back down).
-        """
-        replicas = tf.distribute.get_strategy().num_replicas_in_sync
-        with tape:  # back on the tape, so that the gradient passes through these two operations
-            scaled = optimizer.scale_loss(loss / replicas)
-        weights = model.trainable_weights
-        optimizer.apply_gradients(zip(tape.gradient(scaled, weights), weights))
+        """One optimizer step on ``model`` for ``loss`` recorded on ``tape`` (:func:`apply_gradients`)."""
+        apply_gradients(tape, loss, model.trainable_weights, optimizer)
 
     def _finish_step(self, d_loss, g_loss, real_out, fake_out) -> dict:
         if self.ema_generator is not None:
@@ -288,6 +283,37 @@ class GAN(keras.Model):
         generator = self.ema_generator if self.ema_generator is not None else self.generator
         out = generator(inputs, training=False)
         return np.asarray(ops.convert_to_numpy(ops.cast(out, "float32")))
+
+
+def apply_gradients(tape: tf.GradientTape, loss, weights: list, optimizer: keras.optimizers.Optimizer) -> None:
+    """One optimizer step on ``weights`` for ``loss`` recorded on ``tape``.
+
+    Two adjustments of the loss before differentiating it: divided by the number of
+    replicas (under ``tf.distribute`` each replica sees part of the batch and the
+    optimizer adds their gradients), and scaled up under mixed precision so that small
+    gradients do not underflow in float16 (the optimizer scales them back down).
+    """
+    replicas = tf.distribute.get_strategy().num_replicas_in_sync
+    with tape:  # back on the tape, so that the gradient passes through these two operations
+        scaled = optimizer.scale_loss(loss / replicas)
+    optimizer.apply_gradients(zip(tape.gradient(scaled, weights), weights))
+
+
+def prepare_optimizers(d_optimizer: keras.optimizers.Optimizer | None, g_optimizer: keras.optimizers.Optimizer | None,
+                       d_weights: list | None, g_weights: list) -> tuple:
+    """The two optimizers (default Adam(2e-4, beta_1=0.5) each), built for the weights they will train.
+
+    Built now, in the strategy's scope: slots made lazily inside a step on several devices
+    (or in an XLA step) break it.
+    """
+    d_optimizer = d_optimizer or default_optimizer()
+    g_optimizer = g_optimizer or default_optimizer()
+    if g_optimizer is d_optimizer:
+        raise InputError("Give the generator and the discriminator an optimizer each.")
+    for optimizer, weights in ((d_optimizer, d_weights), (g_optimizer, g_weights)):
+        if weights is not None and not optimizer.built:  # None: that network is absent
+            optimizer.build(weights)
+    return d_optimizer, g_optimizer
 
 
 def update_moving_average(average: keras.Model, model: keras.Model, decay: float, step) -> None:

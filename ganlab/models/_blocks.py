@@ -52,3 +52,44 @@ def latent_dim_of(generator: keras.Model) -> int:
     """The length of the noise vector a generator takes."""
     shape = generator.inputs[0].shape
     return int(shape[-1])
+
+
+NORMS = ("batch", "instance")
+
+
+def normalization(kind: str, name: str | None = None) -> layers.Layer:
+    """"batch": BatchNormalization (momentum 0.9, pix2pix's); "instance": each image's channels on their own.
+
+    Instance norm is GroupNormalization with one group per channel (Ulyanov et al., 2016): its statistics
+    come from one image, so it behaves the same at any batch size, in training and at inference.
+    """
+    if kind == "batch":
+        # 0.9 rather than Keras' 0.99: the moving statistics used at inference catch up within a short run.
+        return batch_normalization(momentum=0.9, name=name)
+    if kind == "instance":
+        return layers.GroupNormalization(groups=-1, epsilon=1e-5, name=name)
+    raise InputError(f"Unknown norm {kind!r}; choose one of {', '.join(NORMS)}.")
+
+
+@keras.saving.register_keras_serializable(package="ganlab")
+class ReflectionPadding2D(layers.Layer):
+    """Pad height and width by ``padding`` pixels mirrored from the inside (no new edge at the border).
+
+    Zero padding surrounds an image in [-1, 1] with a grey frame; the convolutions next to the
+    border learn that frame and can print it into the output. Mirroring continues the image instead.
+    """
+
+    def __init__(self, padding: int = 1, **kwargs):
+        super().__init__(**kwargs)
+        self.padding = int(padding)
+
+    def call(self, x):
+        p = self.padding
+        return keras.ops.pad(x, [[0, 0], [p, p], [p, p], [0, 0]], mode="reflect")
+
+    def compute_output_shape(self, shape):
+        grow = lambda side: None if side is None else side + 2 * self.padding  # noqa: E731
+        return (shape[0], grow(shape[1]), grow(shape[2]), shape[3])
+
+    def get_config(self):
+        return {**super().get_config(), "padding": self.padding}
