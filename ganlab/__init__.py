@@ -11,6 +11,9 @@ a module imports only modules above it in this list):
 - ``ganlab.augment``     DiffAugment before D, and the leak detector              (08)
 - ``ganlab.data``        the [-1, 1] pixel convention, checks, tf.data pipelines  (01, 02)
 - ``ganlab.datasets``    MNIST and Fashion-MNIST: found, checksummed, loaded      (00)
+- ``ganlab.edges``       Canny edges of Fashion-MNIST shoes and bags              (09)
+- ``ganlab.emoji``       Twemoji/Noto pairs from pinned npm packages              (09)
+- ``ganlab.paired``      paired and unpaired translation data, joint jitter       (09, 10)
 - ``ganlab.noise``       the noise layout: Gaussian part + one-hot code, seeds    (02)
 - ``ganlab.profiles``    every notebook's sizes, per run profile                  (all)
 - ``ganlab.fast_path``   XLA, mixed precision, steps per execution by device      (05)
@@ -62,9 +65,9 @@ configure_threads()
 
 if TYPE_CHECKING:  # what IDEs and type checkers see; at run time these load on first use
     from . import (augment, augmentation, build, callbacks, checkpoints, conditional, cyclegan, data,  # noqa: F401
-                   datasets, device, distribute, environment, exercises, experiments, fast_path, latent, losses,
-                   metrics, models, noise, optimizers, penalties, playground, profiles, ring, training, translation,
-                   viz, widgets)
+                   datasets, device, distribute, edges, emoji, environment, exercises, experiments, fast_path,
+                   latent, losses, metrics, models, noise, optimizers, paired, penalties, playground, profiles,
+                   ring, training, translation, viz, widgets)
     from .build import build_gan
     from .conditional import ConditionalGAN
     from .cyclegan import CycleGAN
@@ -74,9 +77,9 @@ if TYPE_CHECKING:  # what IDEs and type checkers see; at run time these load on 
     from .translation import Pix2Pix
 
 _SUBMODULES = ("augment", "augmentation", "build", "callbacks", "checkpoints", "conditional", "cyclegan", "data",
-               "datasets", "device", "distribute", "environment", "exercises", "experiments", "fast_path", "latent",
-               "losses", "metrics", "models", "noise", "optimizers", "penalties", "playground", "profiles", "ring",
-               "training", "translation", "viz", "widgets")
+               "datasets", "device", "distribute", "edges", "emoji", "environment", "exercises", "experiments",
+               "fast_path", "latent", "losses", "metrics", "models", "noise", "optimizers", "paired", "penalties",
+               "playground", "profiles", "ring", "training", "translation", "viz", "widgets")
 _LAZY_NAMES = {"GAN": "training", "ConditionalGAN": "conditional", "build_gan": "build", "check_env": "environment",
                "NoiseLayout": "noise", "Pix2Pix": "translation", "CycleGAN": "cyclegan"}
 
