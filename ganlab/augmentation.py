@@ -340,6 +340,7 @@ def plot_accuracy_vs_labels(results: list[dict], ax=None):
     ax.set_xscale("log")
     ticks = sorted({budget for row in summary.values() for budget in row})
     ax.set_xticks(ticks, [str(t) for t in ticks])
+    ax.minorticks_off()  # else the log axis labels its minor ticks too ("2x10^1", ...)
     ax.set_xlabel("labelled images per class")
     ax.set_ylabel("test accuracy (%)")
     ax.set_title(f"{results[0].get('dataset', '')}: accuracy on the whole test set".strip(": "))
