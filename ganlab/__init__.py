@@ -38,7 +38,7 @@ a module imports only modules above it in this list):
 - ``ganlab.playground``  the ring drawn live: D's surface, G's gradient field     (07)
 - ``ganlab.widgets``     sliders over training snapshots, latent explorer         (01, 04)
 - ``ganlab.checkpoints`` atomic checkpoints, resume after an interruption         (05)
-- ``ganlab.exercises``   feedback on the notebooks' exercises                     (00-07)
+- ``ganlab.exercises``   feedback on the notebooks' exercises                     (00-08)
 - ``ganlab.environment`` check_env(): versions, GPU, profile, data                (00)
 - ``ganlab.cli``         ``python -m ganlab train | sample | evaluate | check-env``
 """

@@ -32,6 +32,7 @@ import numpy as np
 from .build import build_gan
 from .conditional import labelled_dataset, labelled_subset
 from .data import check_images
+from .device import release_memory
 from .errors import InputError
 from .models.conditional import balanced_labels
 from .profiles import params
@@ -282,6 +283,7 @@ def augmentation_table(dataset: str, budgets: Sequence[int] | None = None, seeds
             start = time.perf_counter()
             run = augmentation_run(dataset, int(per_class), int(seed), p.profile, **overrides)
             results.append(run)
+            release_memory()  # the run's GAN and classifiers are gone: give their pages back (Binder has 2 GB)
             if progress:
                 scores = ", ".join(f"{name} {acc:.1%}" for name, acc in run["accuracy"].items())
                 print(f"augmentation {run['dataset']}: {per_class} per class, seed {seed}: {scores} "
@@ -338,6 +340,7 @@ def plot_accuracy_vs_labels(results: list[dict], ax=None):
     ax.set_xscale("log")
     ticks = sorted({budget for row in summary.values() for budget in row})
     ax.set_xticks(ticks, [str(t) for t in ticks])
+    ax.minorticks_off()  # else the log axis labels its minor ticks too ("2x10^1", ...)
     ax.set_xlabel("labelled images per class")
     ax.set_ylabel("test accuracy (%)")
     ax.set_title(f"{results[0].get('dataset', '')}: accuracy on the whole test set".strip(": "))

@@ -59,6 +59,36 @@ def usable_cores() -> int:
         return os.cpu_count() or 1
 
 
+def resident_mb() -> float | None:
+    """This process's resident memory in MB (Linux: /proc/self/status), None where it cannot be read."""
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(line.split()[1]) / 1024 for line in status if line.startswith("VmRSS:"))
+    except (OSError, StopIteration, ValueError):
+        return None
+
+
+def release_memory() -> bool:
+    """Collect Python's garbage and hand the heap's free pages back to the system; True if they were handed back.
+
+    After ``del gan`` TensorFlow frees the tensors, but glibc's malloc keeps the freed pages for
+    later use, so the process (a notebook kernel on Binder's 2 GB) stays as large as it ever was.
+    ``malloc_trim(0)`` returns them. Where there is no glibc (macOS, Windows, musl) only the
+    garbage is collected. Introduced in notebooks/08_conditional_gans.ipynb.
+    """
+    import ctypes
+    import ctypes.util
+    import gc
+
+    gc.collect()
+    name = ctypes.util.find_library("c")
+    try:
+        trim = ctypes.CDLL(name).malloc_trim if name else None
+    except (OSError, AttributeError):
+        trim = None
+    return bool(trim(0)) if trim is not None else False
+
+
 def threads_from_env() -> int | None:
     """$GANLAB_THREADS as a whole number >= 1, None when unset; a clear error otherwise."""
     text = os.environ.get("GANLAB_THREADS", "").strip()

@@ -118,5 +118,8 @@ def test_the_plot_has_a_line_per_setting_on_a_log_axis():
     ax = plot_accuracy_vs_labels(RESULTS)
     assert ax.get_xscale() == "log" and [t.get_text() for t in ax.get_legend().get_texts()] == ["real", "GAN only"]
     assert np.allclose(ax.lines[0].get_ydata(), [52.0, 56.0, 71.0])
+    ax.figure.canvas.draw()  # the labels a reader sees: the budgets, and no "2x10^1" between them
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["10", "50", "200"]
+    assert not any(t.get_text() for t in ax.get_xticklabels(minor=True))
     with pytest.raises(InputError, match="No results"):
         format_augmentation_table([])
