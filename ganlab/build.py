@@ -27,6 +27,9 @@ from .training import GAN
 
 PROFILE_OF_MODEL = {"dense": "dense_mnist", "dcgan": "dcgan", "cgan": "cgan"}  # model family -> its table in profiles.py
 MODELS = tuple(PROFILE_OF_MODEL)
+TRANSLATION_MODELS = ("pix2pix", "l1_only", "cyclegan")  # l1_only: pix2pix's U-Net trained on L1 alone
+TRANSLATION_DATASETS = {"pix2pix": ("edges2fashion", "emoji"), "l1_only": ("edges2fashion", "emoji"),
+                        "cyclegan": ("emoji",)}
 
 
 def recipe(model: str, profile: str | None = None, **overrides) -> SimpleNamespace:
@@ -118,3 +121,63 @@ def build_gan(
                     loss=loss, **fast_path.compile_kwargs())
     gan.recipe = settings
     return gan
+
+
+def translation_recipe(model: str, dataset: str | None = None, profile: str | None = None,
+                       **overrides) -> SimpleNamespace:
+    """The profile's settings for a translation ``model`` on ``dataset`` (profiles.py, "pix2pix_<dataset>")."""
+    if model not in TRANSLATION_MODELS:
+        raise InputError(f"Unknown translation model {model!r}; choose one of {', '.join(TRANSLATION_MODELS)}.")
+    datasets = TRANSLATION_DATASETS[model]
+    dataset = dataset or datasets[0]
+    if dataset not in datasets:
+        raise InputError(f"{model} trains on {' or '.join(datasets)} here, not {dataset!r}.")
+    table = f"{'cyclegan' if model == 'cyclegan' else 'pix2pix'}_{dataset}"
+    return params(table, profile, **overrides)
+
+
+def translation_fast_path() -> FastPath:
+    """``choose_fast_path`` with XLA on by default, on a CPU too: the U-Net's step ran about 2x faster with it
+    on 2 CPU cores (docs/benchmarks.md, "Image-to-image translation"); GANLAB_XLA=0 still turns it off."""
+    import os
+
+    return choose_fast_path(jit_compile=None if os.environ.get("GANLAB_XLA", "").strip() else True)
+
+
+def build_translation(model: str, dataset: str | None = None, profile: str | None = None, *, seed: int = 0,
+                      fast_path: FastPath | None = None, **overrides):
+    """A compiled translation model with the profile's recipe: ``ganlab.Pix2Pix`` or ``ganlab.CycleGAN``.
+
+    model : "pix2pix" (U-Net + PatchGAN, adversarial loss + lambda x L1), "l1_only" (the same U-Net trained
+        on L1 alone: the course's non-adversarial baseline) or "cyclegan" (unpaired: two U-Nets with instance
+        norm and no dropout, two PatchGANs of one image each).
+    dataset : "edges2fashion" (32 px grey) or "emoji" (64 px colour); cyclegan: "emoji".
+    profile, seed, fast_path, **overrides : as for :func:`build_gan` (e.g. ``l1_weight=0``, ``steps=200``).
+
+    The settings used are kept in ``model.recipe``.
+    """
+    from .cyclegan import CycleGAN
+    from .models.translation import patchgan_discriminator, unet_generator
+    from .translation import Pix2Pix
+
+    p = translation_recipe(model, dataset, profile, **overrides)
+    fast_path = (fast_path or translation_fast_path()).apply()
+    keras.utils.set_random_seed(seed)
+    size, channels, filters = p.image_size, p.channels, p.base_filters
+    if model == "cyclegan":
+        def unet():
+            return unet_generator(size, channels, channels, filters, norm="instance", dropout=0.0)
+
+        def patchgan():
+            return patchgan_discriminator(size, None, channels, filters, p.n_layers, norm="instance")
+
+        built = CycleGAN(unet(), unet(), patchgan(), patchgan(), cycle_weight=p.cycle_weight, seed=seed)
+    else:
+        discriminator = (patchgan_discriminator(size, channels, channels, filters, p.n_layers)
+                         if model == "pix2pix" else None)
+        built = Pix2Pix(unet_generator(size, channels, channels, filters), discriminator, seed=seed,
+                        l1_weight=p.l1_weight)
+    built.compile(d_optimizer=fast_path.optimizer(p.learning_rate), g_optimizer=fast_path.optimizer(p.learning_rate),
+                  **fast_path.compile_kwargs())
+    built.recipe = p
+    return built

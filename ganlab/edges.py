@@ -44,6 +44,20 @@ def pad_to(images: np.ndarray, size: int = SIZE) -> np.ndarray:
     return np.pad(images, widths, constant_values=-1.0)
 
 
+def crop_to(images: np.ndarray, size: int = 28) -> np.ndarray:
+    """The centre (N, size, size, C) of (N, H, W, C) images: undoes :func:`pad_to`, e.g. for a 28 px classifier.
+
+    >>> crop_to(pad_to(np.zeros((1, 28, 28, 1), "float32"))).shape
+    (1, 28, 28, 1)
+    """
+    images = np.asarray(images)
+    h, w = images.shape[1:3]
+    if h < size or w < size:
+        raise InputError(f"images of {h}x{w} pixels are smaller than {size}x{size}: nothing to crop.")
+    top, left = (h - size) // 2, (w - size) // 2
+    return images[:, top:top + size, left:left + size]
+
+
 def canny_edges(images: np.ndarray, sigma: float = SIGMA, low: float = LOW_THRESHOLD,
                 high: float = HIGH_THRESHOLD) -> np.ndarray:
     """Canny edge maps of grey images (N, H, W, 1) in [-1, 1]: float32, 1 on an edge, -1 elsewhere.

@@ -126,6 +126,40 @@ PROFILES: dict[str, dict[str, dict]] = {
         "cpu": dict(n_images=500, steps=1_000, policy="translation,cutout", n=1000),
         "gpu": dict(n_images=500, steps=10_000, policy="translation,cutout", n=2000),
     },
+    "pix2pix_edges2fashion": {
+        # notebooks/09 and `python -m ganlab train pix2pix --dataset edges2fashion`: Canny edges -> Fashion-MNIST
+        # shoes and bags at 32 px (ganlab.paired). base_filters: the U-Net's first level (ganlab.models.
+        # unet_generator; 16 keeps it at 1.0 M weights); n_layers=2: a 34 x 34 px PatchGAN, so D judges parts of
+        # an item, not the whole 32 px image; l1_weight: pix2pix's lambda; compare_steps: each run of the
+        # notebook's lambda experiment (lambda = 0, 100, L1 only); n_test: held-out pairs scored. XLA is on for
+        # translation even on a CPU: it made the U-Net's step about 2x faster on 2 cores (docs/benchmarks.md).
+        "quick": dict(dataset="edges2fashion", image_size=32, channels=1, steps=400, compare_steps=150,
+                      batch_size=32, base_filters=16, n_layers=2, learning_rate=2e-4, l1_weight=100.0, n_test=1000),
+        "cpu": dict(dataset="edges2fashion", image_size=32, channels=1, steps=4_000, compare_steps=1_000,
+                    batch_size=32, base_filters=16, n_layers=2, learning_rate=2e-4, l1_weight=100.0, n_test=4000),
+        "gpu": dict(dataset="edges2fashion", image_size=32, channels=1, steps=20_000, compare_steps=4_000,
+                    batch_size=32, base_filters=32, n_layers=2, learning_rate=2e-4, l1_weight=100.0, n_test=4000),
+    },
+    "pix2pix_emoji": {
+        # notebooks/09 (second part) and `train pix2pix --dataset emoji`: Twemoji -> Noto at 64 px colour.
+        "quick": dict(dataset="emoji", image_size=64, channels=3, steps=150, compare_steps=0, batch_size=16,
+                      base_filters=16, n_layers=2, learning_rate=2e-4, l1_weight=100.0, n_test=356),
+        "cpu": dict(dataset="emoji", image_size=64, channels=3, steps=3_000, compare_steps=0, batch_size=16,
+                    base_filters=32, n_layers=2, learning_rate=2e-4, l1_weight=100.0, n_test=356),
+        "gpu": dict(dataset="emoji", image_size=64, channels=3, steps=20_000, compare_steps=0, batch_size=16,
+                    base_filters=64, n_layers=2, learning_rate=2e-4, l1_weight=100.0, n_test=356),
+    },
+    "cyclegan_emoji": {
+        # notebooks/10 and `python -m ganlab train cyclegan`: the emoji pairs with the pairing hidden during
+        # training (ganlab.paired.unpaired_dataset), scored on the hidden test pairs. Two U-Nets with instance
+        # norm and no dropout, two single-image PatchGANs; cycle_weight: lambda (CycleGAN: 10).
+        "quick": dict(dataset="emoji", image_size=64, channels=3, steps=150, batch_size=8, base_filters=16,
+                      n_layers=2, learning_rate=2e-4, cycle_weight=10.0, n_test=356),
+        "cpu": dict(dataset="emoji", image_size=64, channels=3, steps=2_000, batch_size=8, base_filters=16,
+                    n_layers=2, learning_rate=2e-4, cycle_weight=10.0, n_test=356),
+        "gpu": dict(dataset="emoji", image_size=64, channels=3, steps=20_000, batch_size=8, base_filters=64,
+                    n_layers=2, learning_rate=2e-4, cycle_weight=10.0, n_test=356),
+    },
     "evaluation": {
         # seconds: training time of each short run (dense and DCGAN, per dataset and seed) that
         # notebook 06 judges; n: samples per score; fd_sizes: the sample sizes of the FD-bias curve

@@ -218,6 +218,32 @@ def translation_scores(predicted, target, batch_size: int = 256) -> dict[str, fl
     return {name: total / len(target) for name, total in sums.items()}
 
 
+def fashion_item_scores(translated, targets, labels, network=None) -> dict[str, float]:
+    """How real translated edges2fashion items look to the Fashion-MNIST feature network (``ganlab.metrics``):
+
+    - ``recognised``: the share of ``translated`` items (N, 32, 32, 1) classified as their target's class
+      (``labels``, Fashion-MNIST's); the real ``targets`` give the ceiling, ``recognised_real``;
+    - ``fd``: the Frechet distance between the features of the translations and of the targets (lower is
+      more alike; 0 for the targets themselves). It needs more than 128 pairs.
+
+    Both crop the 32 px images back to Fashion-MNIST's 28 px centre (``ganlab.edges.crop_to``).
+    """
+    from .edges import crop_to
+    from .metrics import feature_network
+    from .metrics.feature_scores import frechet_distance
+
+    translated, targets = check_pairs(translated, targets, ("translated", "targets"))
+    labels = np.asarray(labels)
+    if labels.shape != (len(targets),):
+        raise InputError(f"{labels.shape} labels for {len(targets)} pairs: give one Fashion-MNIST label per pair.")
+    network = network or feature_network("fashion_mnist")
+    fake_features, fake_probabilities = network.outputs(crop_to(translated))
+    real_features, real_probabilities = network.outputs(crop_to(targets))
+    return {"recognised": float(np.mean(fake_probabilities.argmax(1) == labels)),
+            "recognised_real": float(np.mean(real_probabilities.argmax(1) == labels)),
+            "fd": frechet_distance(real_features, fake_features)}
+
+
 def cycle_reconstruction_error(forward: keras.Model, backward: keras.Model, images,
                                batch_size: int = 64) -> float:
     """mean |backward(forward(x)) - x| over ``images`` in [-1, 1] units, with ``training=False``: how much of
