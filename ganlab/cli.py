@@ -7,6 +7,8 @@
     python -m ganlab sample runs/dense1 --n 64 --out samples.npy
     python -m ganlab sample runs/cgan1 --n 64 --label 3 --out trousers.npy
     python -m ganlab evaluate runs/dense1 --metrics fd,precision_recall --json scores.json
+    python -m ganlab train pix2pix --dataset edges2fashion --out runs/p2p1   # translation: ganlab/cli_translation.py
+    python -m ganlab translate runs/p2p1 --input edges.npy --out items.npy
     python -m ganlab check-env
 
 A run folder holds config.json, checkpoints/ (the last two completed epochs),
@@ -28,7 +30,8 @@ from ._files import ensure_free_space, remove_stale_partials, write_atomically, 
 from .errors import CheckpointError, GanlabError, InputError, OutputExistsError
 
 MODELS = ("dense", "dcgan", "cgan")  # ganlab.build.MODELS, without importing TensorFlow for --help
-DATASETS = ("mnist", "fashion_mnist")
+TRANSLATION_MODELS = ("pix2pix", "l1_only", "cyclegan")  # ganlab.build.TRANSLATION_MODELS
+DATASETS = ("mnist", "fashion_mnist", "edges2fashion", "emoji")  # the last two: translation
 
 
 class _Parser(argparse.ArgumentParser):
@@ -45,8 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     train = sub.add_parser("train", help="train a GAN and save it in a new folder")
-    train.add_argument("model", choices=MODELS, help="which GAN to train")
-    train.add_argument("--dataset", choices=DATASETS, help="default: mnist (or the resumed run's)")
+    train.add_argument("model", choices=MODELS + TRANSLATION_MODELS, help="which GAN to train")
+    train.add_argument("--dataset", choices=DATASETS,
+                       help="default: mnist (or the resumed run's); pix2pix, l1_only: edges2fashion (default) or "
+                            "emoji; cyclegan: emoji")
     train.add_argument("--out", required=True, type=Path, help="a new folder for the run")
     train.add_argument("--resume", action="store_true",
                        help="continue the run in --out from its last completed epoch")
@@ -79,6 +84,13 @@ def build_parser() -> argparse.ArgumentParser:
                                           "memorisation,classes (default: all)")
     scores.add_argument("--n", type=int, default=1000, help="samples, and real images to compare (default 1000)")
     scores.add_argument("--json", type=Path, help="also save the scores to this new .json file")
+
+    translate = sub.add_parser("translate", help="translate images with a trained pix2pix or CycleGAN run")
+    translate.add_argument("run", type=Path, help="a folder made by `train pix2pix|l1_only|cyclegan`")
+    translate.add_argument("--input", type=Path, required=True,
+                           help="a .npy of images (N, H, W, C) or a folder of image files of the model's size")
+    translate.add_argument("--out", type=Path, required=True, help="a new .npy file, or a new folder for PNG files")
+    translate.add_argument("--direction", choices=("a_to_b", "b_to_a"), help="CycleGAN runs: default a_to_b")
 
     sub.add_parser("check-env", help="versions, GPU, run profile, data")
     return parser
@@ -115,6 +127,13 @@ def _model_in(out: Path) -> str:
 
 
 def train(args) -> Path:
+    if args.model in TRANSLATION_MODELS:
+        from .cli_translation import train_translation
+
+        return train_translation(args, _new_run_folder)
+    if args.dataset not in (None, "mnist", "fashion_mnist"):
+        raise InputError(f"--dataset {args.dataset} holds image pairs for translation (pix2pix, l1_only, cyclegan); "
+                         f"the {args.model} GAN trains on mnist or fashion_mnist.")
     for name in ("epochs", "batch_size", "n_images", "width"):
         _positive(getattr(args, name), name.replace("_", "-"))
     if args.width and args.model == "dense":
@@ -297,6 +316,8 @@ def _load_generator(path: Path):
     """The saved generator, or one line saying the file is damaged (it is never changed)."""
     import keras
 
+    from . import models  # noqa: F401  registers ganlab's own layers (e.g. ReflectionPadding2D) for loading
+
     try:
         return keras.saving.load_model(path)
     except Exception as err:  # a truncated zip, a corrupted config, a file from elsewhere ...
@@ -326,6 +347,10 @@ def main(argv: list[str] | None = None) -> int:
             sample(args)
         elif args.command == "evaluate":
             evaluate_run(args)
+        elif args.command == "translate":
+            from .cli_translation import translate
+
+            translate(args)
         else:
             from .environment import check_env
 

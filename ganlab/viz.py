@@ -239,6 +239,31 @@ def image_grids(grids: dict[str, np.ndarray], ncols: int | None = None, size: fl
     return fig
 
 
+def translation_grid(columns: dict[str, np.ndarray], size: float = 1.3):
+    """Image-to-image results as columns, one row per example: ``{"input": x, "target": y, "pix2pix": g}``.
+
+    Introduced in notebooks/09_pix2pix.ipynb.
+    """
+    columns = {title: check_images(images, name=title) for title, images in columns.items()}
+    rows = {len(images) for images in columns.values()}
+    if len(rows) != 1:
+        raise InputError(f"Every column needs as many images; got {[len(x) for x in columns.values()]}.")
+    fig = image_grids(columns, ncols=1, size=size)
+    fig.set_size_inches(size * len(columns), size * (rows.pop() + 0.4))
+    fig.tight_layout()
+    return fig
+
+
+def save_translation_grid(columns: dict[str, np.ndarray], path: str | os.PathLike) -> Path:
+    """Save ``translation_grid(columns)`` as a PNG at ``path`` (folders are created)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig = translation_grid(columns)
+    write_atomically(path, lambda partial: fig.savefig(partial, dpi=100))
+    plt.close(fig)
+    return path
+
+
 def plot_class_counts(
     counts: dict[str, Sequence[int]],
     class_names: Sequence[str] | None = None,

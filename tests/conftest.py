@@ -26,6 +26,28 @@ def mnist_source():
     return source
 
 
+@pytest.fixture(scope="session")
+def fashion_source():
+    """Where the full Fashion-MNIST is (edges2fashion needs its train split); skips with how to get it."""
+    from ganlab.datasets import find_dataset
+
+    source = find_dataset("fashion_mnist")
+    if source is None:
+        pytest.skip("Fashion-MNIST is not on this machine (apt-get install dataset-fashion-mnist; .ci/run does)")
+    return source
+
+
+@pytest.fixture(scope="session")
+def emoji_source():
+    """The folder holding the two emoji npm tarballs; skips with how to get them."""
+    from ganlab import emoji
+
+    for folder in emoji.tarball_folders():
+        if all((folder / package.tarball).is_file() for package in emoji.PACKAGES.values()):
+            return folder
+    pytest.skip(f"the emoji npm packages are not here; to fetch them: {emoji.how_to_get()}")
+
+
 @pytest.fixture
 def mnist_copy(tmp_path, mnist_source):
     """A private copy of the MNIST test-split files, safe to damage: tmp_path/mnist/..."""

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 
-def ganlab(*args, cwd=None):
-    env = dict(os.environ, GANLAB_PROFILE="quick")
+def ganlab(*args, cwd=None, **variables):
+    env = dict(os.environ, GANLAB_PROFILE="quick", **variables)
     return subprocess.run([sys.executable, "-m", "ganlab", *map(str, args)], capture_output=True,
                           text=True, env=env, cwd=cwd, timeout=300)
 
