@@ -133,8 +133,8 @@ PROFILES: dict[str, dict[str, dict]] = {
         # an item, not the whole 32 px image; l1_weight: pix2pix's lambda; compare_steps: each run of the
         # notebook's lambda experiment (lambda = 0, 100, L1 only); n_test: held-out pairs scored. XLA is on for
         # translation even on a CPU: it made the U-Net's step about 2x faster on 2 cores (docs/benchmarks.md).
-        "quick": dict(dataset="edges2fashion", image_size=32, channels=1, steps=400, compare_steps=150,
-                      batch_size=32, base_filters=16, n_layers=2, learning_rate=2e-4, l1_weight=100.0, n_test=1000),
+        "quick": dict(dataset="edges2fashion", image_size=32, channels=1, steps=250, compare_steps=100,
+                      batch_size=32, base_filters=16, n_layers=2, learning_rate=2e-4, l1_weight=100.0, n_test=500),
         "cpu": dict(dataset="edges2fashion", image_size=32, channels=1, steps=4_000, compare_steps=1_000,
                     batch_size=32, base_filters=16, n_layers=2, learning_rate=2e-4, l1_weight=100.0, n_test=4000),
         "gpu": dict(dataset="edges2fashion", image_size=32, channels=1, steps=20_000, compare_steps=4_000,
