@@ -136,12 +136,15 @@ def translation_recipe(model: str, dataset: str | None = None, profile: str | No
     return params(table, profile, **overrides)
 
 
-def translation_fast_path() -> FastPath:
-    """``choose_fast_path`` with XLA on by default, on a CPU too: the U-Net's step ran about 2x faster with it
-    on 2 CPU cores (docs/benchmarks.md, "Image-to-image translation"); GANLAB_XLA=0 still turns it off."""
+def translation_fast_path(xla: bool | None = None) -> FastPath:
+    """``choose_fast_path`` for translation. XLA is on by default, on a CPU too: the U-Net's step ran about 2x
+    faster with it on 2 CPU cores (docs/benchmarks.md, "Image-to-image translation"). ``xla=False`` (the quick
+    profile's recipes) skips it where a run is too short to win back the compile; GANLAB_XLA decides over both."""
     import os
 
-    return choose_fast_path(jit_compile=None if os.environ.get("GANLAB_XLA", "").strip() else True)
+    if os.environ.get("GANLAB_XLA", "").strip():
+        return choose_fast_path(jit_compile=None)
+    return choose_fast_path(jit_compile=True if xla is None else xla)
 
 
 def build_translation(model: str, dataset: str | None = None, profile: str | None = None, *, seed: int = 0,
@@ -161,7 +164,7 @@ def build_translation(model: str, dataset: str | None = None, profile: str | Non
     from .translation import Pix2Pix
 
     p = translation_recipe(model, dataset, profile, **overrides)
-    fast_path = (fast_path or translation_fast_path()).apply()
+    fast_path = (fast_path or translation_fast_path(getattr(p, "xla", None))).apply()
     keras.utils.set_random_seed(seed)
     size, channels, filters = p.image_size, p.channels, p.base_filters
     if model == "cyclegan":

@@ -52,10 +52,7 @@ def train_translation(args, new_run_folder) -> Path:
     config = {"model": args.model, "dataset": p.dataset, "profile": p.profile, "seed": args.seed or 0,
               "batch_size": batch_size, "n_images": len(inputs), "epochs": epochs}
     write_text_atomically(out / "config.json", json.dumps(config, indent=2))
-    dataset = (paired.make_unpaired_dataset(inputs, targets, batch_size, jitter=True, flip=True, seed=config["seed"])
-               if args.model == "cyclegan" else
-               paired.make_paired_dataset(inputs, targets, batch_size, jitter=True, flip=True, seed=config["seed"],
-                                          drop_remainder=True))
+    dataset = training_data(args.model, inputs, targets, batch_size, config["seed"])
     print(f"Training {args.model} on {len(inputs):,} {p.dataset} pairs{' (pairing hidden)' if args.model == 'cyclegan' else ''}, "
           f"{epochs} epoch(s) of batch {batch_size} (profile {p.profile}); saving to {out}", flush=True)
     history = model.fit(dataset, epochs=epochs, verbose=1 if sys.stdout.isatty() else 2)
@@ -63,9 +60,32 @@ def train_translation(args, new_run_folder) -> Path:
     return out
 
 
-def _save_run(model, name: str, p, out: Path, history: dict) -> None:
+def training_data(model: str, inputs: np.ndarray, targets: np.ndarray, batch_size: int, seed: int = 0):
+    """The training pairs as tf.data with joint jitter and flip; for "cyclegan" with the pairing hidden."""
     from . import paired
+
+    if model == "cyclegan":
+        return paired.make_unpaired_dataset(inputs, targets, batch_size, jitter=True, flip=True, seed=seed)
+    return paired.make_paired_dataset(inputs, targets, batch_size, jitter=True, flip=True, seed=seed,
+                                      drop_remainder=True)
+
+
+def held_out_scores(model, dataset: str, n_test: int | None) -> tuple[dict[str, float], tuple]:
+    """The held-out test split's L1, PSNR and SSIM (edges2fashion: also recognised share and FD) of a trained
+    model (a CycleGAN: its A -> B generator, scored on the hidden pairs); also (inputs, targets, translated)."""
+    from . import paired
+    from .cyclegan import CycleGAN
     from .translation import fashion_item_scores, translation_scores
+
+    inputs, targets, labels = paired.paired_arrays(dataset, "test", n_test)
+    translated = model.translate(inputs, "a_to_b") if isinstance(model, CycleGAN) else model.translate(inputs)
+    scores = translation_scores(translated, targets)
+    if dataset == "edges2fashion":
+        scores.update(fashion_item_scores(translated, targets, labels))
+    return scores, (inputs, targets, translated)
+
+
+def _save_run(model, name: str, p, out: Path, history: dict) -> None:
     from .viz import save_translation_grid
 
     generators = ({"generator_a_to_b": model.generator_ab, "generator_b_to_a": model.generator_ba}
@@ -75,11 +95,7 @@ def _save_run(model, name: str, p, out: Path, history: dict) -> None:
         write_atomically(out / f"{file_name}.keras", generator.save)
     history = {key: [float(v) for v in values] for key, values in history.items()}
     write_text_atomically(out / "history.json", json.dumps({"epochs": history}))
-    inputs, targets, labels = paired.paired_arrays(p.dataset, "test", p.n_test)
-    translated = model.translate(inputs) if name != "cyclegan" else model.translate(inputs, "a_to_b")
-    scores = translation_scores(translated, targets)
-    if p.dataset == "edges2fashion":
-        scores.update(fashion_item_scores(translated, targets, labels))
+    scores, (inputs, targets, translated) = held_out_scores(model, p.dataset, p.n_test)
     write_text_atomically(out / "scores.json", json.dumps(scores, indent=2))
     save_translation_grid({"input": inputs[:GRID_PAIRS], "target": targets[:GRID_PAIRS],
                            name: translated[:GRID_PAIRS]}, out / "samples.png")

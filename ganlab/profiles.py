@@ -131,23 +131,27 @@ PROFILES: dict[str, dict[str, dict]] = {
         # shoes and bags at 32 px (ganlab.paired). base_filters: the U-Net's first level (ganlab.models.
         # unet_generator; 16 keeps it at 1.0 M weights); n_layers=2: a 34 x 34 px PatchGAN, so D judges parts of
         # an item, not the whole 32 px image; l1_weight: pix2pix's lambda; compare_steps: each run of the
-        # notebook's lambda experiment (lambda = 0, 100, L1 only); n_test: held-out pairs scored. XLA is on for
-        # translation even on a CPU: it made the U-Net's step about 2x faster on 2 cores (docs/benchmarks.md).
+        # notebook's lambda experiment (lambda = 0, 100, L1 only); n_test: held-out pairs scored. xla: None lets
+        # build_translation turn XLA on, even on a CPU (the U-Net's step ran about 2x faster on 2 cores,
+        # docs/benchmarks.md); False in quick, whose runs are too short to win back the compile (37 s).
         "quick": dict(dataset="edges2fashion", image_size=32, channels=1, steps=250, compare_steps=100,
-                      batch_size=32, base_filters=16, n_layers=2, learning_rate=2e-4, l1_weight=100.0, n_test=500),
+                      batch_size=32, base_filters=16, n_layers=2, learning_rate=2e-4, l1_weight=100.0, n_test=500,
+                      xla=False),
         "cpu": dict(dataset="edges2fashion", image_size=32, channels=1, steps=4_000, compare_steps=1_000,
-                    batch_size=32, base_filters=16, n_layers=2, learning_rate=2e-4, l1_weight=100.0, n_test=4000),
+                    batch_size=32, base_filters=16, n_layers=2, learning_rate=2e-4, l1_weight=100.0, n_test=4000,
+                    xla=None),
         "gpu": dict(dataset="edges2fashion", image_size=32, channels=1, steps=20_000, compare_steps=4_000,
-                    batch_size=32, base_filters=32, n_layers=2, learning_rate=2e-4, l1_weight=100.0, n_test=4000),
+                    batch_size=32, base_filters=32, n_layers=2, learning_rate=2e-4, l1_weight=100.0, n_test=4000,
+                    xla=None),
     },
     "pix2pix_emoji": {
         # notebooks/09 (second part) and `train pix2pix --dataset emoji`: Twemoji -> Noto at 64 px colour.
         "quick": dict(dataset="emoji", image_size=64, channels=3, steps=150, compare_steps=0, batch_size=16,
-                      base_filters=16, n_layers=2, learning_rate=2e-4, l1_weight=100.0, n_test=356),
+                      base_filters=16, n_layers=2, learning_rate=2e-4, l1_weight=100.0, n_test=356, xla=None),
         "cpu": dict(dataset="emoji", image_size=64, channels=3, steps=3_000, compare_steps=0, batch_size=16,
-                    base_filters=32, n_layers=2, learning_rate=2e-4, l1_weight=100.0, n_test=356),
+                    base_filters=32, n_layers=2, learning_rate=2e-4, l1_weight=100.0, n_test=356, xla=None),
         "gpu": dict(dataset="emoji", image_size=64, channels=3, steps=20_000, compare_steps=0, batch_size=16,
-                    base_filters=64, n_layers=2, learning_rate=2e-4, l1_weight=100.0, n_test=356),
+                    base_filters=64, n_layers=2, learning_rate=2e-4, l1_weight=100.0, n_test=356, xla=None),
     },
     "cyclegan_emoji": {
         # notebooks/10 and `python -m ganlab train cyclegan`: the emoji pairs with the pairing hidden during
