@@ -41,8 +41,8 @@ def parse_args(argv=None) -> argparse.Namespace:
         parser.error(f"--steps takes whole numbers separated by commas (e.g. 250,500), not {args.steps!r}.")
     if any(step < 1 for step in args.steps) or list(args.steps) != sorted(set(args.steps)):
         parser.error(f"--steps must be increasing whole numbers >= 1, not {args.steps}.")
-    if args.n_test is not None and args.n_test < 2:
-        parser.error(f"--n-test must be >= 2, not {args.n_test}.")
+    if args.n_test is not None and args.n_test < 129:
+        parser.error(f"--n-test must be >= 129 (FD's 128 features need more pairs), not {args.n_test}.")
     return args
 
 

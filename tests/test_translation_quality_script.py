@@ -7,7 +7,7 @@ from benchmark_scripts import load_script
 def test_a_tiny_run_scores_each_model_at_each_checkpoint(tmp_path, capsys, fashion_source, monkeypatch):
     monkeypatch.setenv("GANLAB_XLA", "0")  # two steps do not win back XLA's compile
     grid = tmp_path / "grid.png"
-    load_script("translation_quality").main(["--profile", "quick", "--steps", "1,2", "--n-test", "64",
+    load_script("translation_quality").main(["--profile", "quick", "--steps", "1,2", "--n-test", "200",
                                              "--grid", str(grid)])
     lines = capsys.readouterr().out.splitlines()
     rows = [line.strip("| ").split(" | ") for line in lines if line.startswith("| ") and "| model |" not in line]
@@ -24,6 +24,7 @@ def test_a_tiny_run_scores_each_model_at_each_checkpoint(tmp_path, capsys, fashi
     (["--models", "cyclegan"], "cyclegan trains on --dataset emoji"),
     (["--steps", "500,250"], "increasing"),
     (["--steps", "ten"], "whole numbers"),
+    (["--n-test", "64"], ">= 129"),
 ])
 def test_bad_arguments_are_refused_with_a_reason(arguments, message, capsys):
     with pytest.raises(SystemExit):
