@@ -22,12 +22,15 @@ from __future__ import annotations
 import argparse
 import errno
 import json
-import os
 import sys
 from pathlib import Path
 
 from ._files import ensure_free_space, remove_stale_partials, write_atomically, write_text_atomically
 from .errors import CheckpointError, GanlabError, InputError, OutputExistsError
+from .run_folders import check_writable as _check_writable
+from .run_folders import load_generator as _load_generator  # a name tests replace
+from .run_folders import new_run_folder as _new_run_folder
+from .run_folders import saved_config as _saved_config
 
 MODELS = ("dense", "dcgan", "cgan")  # ganlab.build.MODELS, without importing TensorFlow for --help
 TRANSLATION_MODELS = ("pix2pix", "l1_only", "cyclegan")  # ganlab.build.TRANSLATION_MODELS
@@ -99,31 +102,6 @@ def build_parser() -> argparse.ArgumentParser:
 def _positive(value, name):
     if value is not None and value < 1:
         raise InputError(f"--{name} must be at least 1, not {value}.")
-
-
-def _new_run_folder(out: Path) -> Path:
-    if (out / "config.json").is_file():
-        raise OutputExistsError(
-            f"{out} already holds a run (its config.json); ganlab never overwrites a run. Continue it with "
-            f"`python -m ganlab train {_model_in(out)} --out {out} --resume` (it starts from its last completed "
-            "epoch, or from epoch 1 if it has none), or choose a new --out folder."
-        )
-    if out.is_dir():
-        remove_stale_partials(out)  # what a run killed in its first second left: not a run
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise OutputExistsError(
-            f"{out} already exists and is not empty; ganlab never overwrites a run. "
-            "Choose a new --out folder (the existing one was left untouched)."
-        )
-    _check_writable(out)
-    return out
-
-
-def _model_in(out: Path) -> str:
-    try:
-        return json.loads((out / "config.json").read_text()).get("model", "dcgan")
-    except (OSError, ValueError):
-        return "dcgan"
 
 
 def train(args) -> Path:
@@ -299,43 +277,6 @@ def _run_generator(run: Path):
                          "`python -m ganlab train`. Point at a run folder, or train one into a new "
                          "folder: python -m ganlab train dense --out runs/new_run")
     return _load_generator(model_path)
-
-
-def _check_writable(folder: Path) -> None:
-    """Create ``folder`` if needed and write a probe file, or say in one line why not."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / f".ganlab-write-test.{os.getpid()}.partial"  # cleaned like a partial file if killed
-        probe.write_text("")
-        probe.unlink()
-    except OSError as err:
-        raise InputError(f"Cannot write to {folder} ({err.strerror}); choose a folder you can write to.") from err
-
-
-def _load_generator(path: Path):
-    """The saved generator, or one line saying the file is damaged (it is never changed)."""
-    import keras
-
-    from . import models  # noqa: F401  registers ganlab's own layers (e.g. ReflectionPadding2D) for loading
-
-    try:
-        return keras.saving.load_model(path)
-    except Exception as err:  # a truncated zip, a corrupted config, a file from elsewhere ...
-        raise CheckpointError(
-            f"{path} cannot be loaded: it is damaged or incomplete ({type(err).__name__}). It was left as it "
-            "is. Resume the run with `train ... --resume` to write it again, or use another run."
-        ) from err
-
-
-def _saved_config(run: Path) -> dict:
-    """config.json of a run folder ({} if it has none, e.g. a generator.keras copied on its own)."""
-    path = run / "config.json"
-    if not path.is_file():
-        return {}
-    try:
-        return json.loads(path.read_text())
-    except (OSError, json.JSONDecodeError) as err:
-        raise CheckpointError(f"{path} cannot be read ({err}); it was left as it is.") from err
 
 
 def main(argv: list[str] | None = None) -> int:

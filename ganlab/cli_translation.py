@@ -131,7 +131,7 @@ def translate(args) -> Path:
 
 
 def _run_translator(run: Path, direction: str | None):
-    from .cli import _load_generator  # one loader: it says in one line when a file is damaged
+    from .run_folders import load_generator  # one loader: it says in one line when a file is damaged
 
     config_path = run / "config.json"
     model = json.loads(config_path.read_text()).get("model") if config_path.is_file() else None
@@ -144,7 +144,7 @@ def _run_translator(run: Path, direction: str | None):
     if not path.is_file():
         raise InputError(f"{run} holds no {path.name}, so it is not a finished translation run. Train one into a new "
                          "folder: python -m ganlab train pix2pix --dataset edges2fashion --out runs/new_run")
-    return _load_generator(path)
+    return load_generator(path)
 
 
 def read_images(source: Path, size: tuple[int, int], channels: int) -> tuple[np.ndarray, list[str]]:
