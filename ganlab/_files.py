@@ -5,14 +5,32 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 
 def cache_dir() -> Path:
     """Where ganlab keeps what it made or fetched (classifiers, npm packages, built arrays):
     $GANLAB_CACHE_DIR or ~/.cache/ganlab."""
     return Path(os.environ.get("GANLAB_CACHE_DIR") or Path.home() / ".cache" / "ganlab")
+
+
+@contextmanager
+def one_builder_at_a_time(path: str | os.PathLike) -> Iterator[None]:
+    """Hold an exclusive lock on ``path``.lock: of several processes that would build the same cached
+    file (two notebooks, two test workers), one builds it while the others wait, then load it.
+    Where there is no ``fcntl`` (Windows) nothing is locked: each builds, and the last complete file stays."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    lock = Path(path).with_name(Path(path).name + ".lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed, even if the process dies
+        yield
 
 
 def write_atomically(path: str | os.PathLike, write: Callable[[Path], object]) -> Path:

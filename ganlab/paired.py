@@ -23,7 +23,7 @@ import numpy as np
 
 from . import edges, emoji
 from ._checked_files import load_checked_npz, save_checked_npz
-from ._files import cache_dir
+from ._files import cache_dir, one_builder_at_a_time
 from .data import check_images, to_model_range
 from .datasets import CLASS_NAMES as FASHION_CLASSES, load_fashion_mnist
 from .errors import DataCorruptedError, InputError
@@ -47,13 +47,14 @@ def _check_name_split(name: str, split: str) -> None:
 def _cached(file_name: str, record: dict, build) -> dict[str, np.ndarray]:
     """The arrays cached under ``file_name``, or ``build()``'s, saved there first."""
     path = cache_dir() / "paired" / file_name
-    try:
-        arrays = load_checked_npz(path, record)
-    except DataCorruptedError:
-        arrays = None  # damaged or from another build: never used, rebuilt below
-    if arrays is None:
-        arrays = build()
-        save_checked_npz(path, arrays, record)
+    with one_builder_at_a_time(path):  # another process building the same file: wait, then load it
+        try:
+            arrays = load_checked_npz(path, record)
+        except DataCorruptedError:
+            arrays = None  # damaged or from another build: never used, rebuilt below
+        if arrays is None:
+            arrays = build()
+            save_checked_npz(path, arrays, record)
     return arrays
 
 

@@ -137,7 +137,7 @@ PROFILES: dict[str, dict[str, dict]] = {
         "quick": dict(dataset="edges2fashion", image_size=32, channels=1, steps=250, compare_steps=100,
                       batch_size=32, base_filters=16, n_layers=2, learning_rate=2e-4, l1_weight=100.0, n_test=500,
                       xla=False),
-        "cpu": dict(dataset="edges2fashion", image_size=32, channels=1, steps=4_000, compare_steps=1_000,
+        "cpu": dict(dataset="edges2fashion", image_size=32, channels=1, steps=2_000, compare_steps=1_000,
                     batch_size=32, base_filters=16, n_layers=2, learning_rate=2e-4, l1_weight=100.0, n_test=4000,
                     xla=None),
         "gpu": dict(dataset="edges2fashion", image_size=32, channels=1, steps=20_000, compare_steps=4_000,

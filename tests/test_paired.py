@@ -3,6 +3,9 @@ joint jitter and flip, the edges of Fashion-MNIST items. Synthetic tarballs stan
 
 import io
 import json
+import os
+import subprocess
+import sys
 import tarfile
 from pathlib import Path
 from types import SimpleNamespace
@@ -332,3 +335,17 @@ def test_real_emoji_packages_when_fetched():
     for _, group, _ in rows:
         splits_of_group.setdefault(group, set()).add(emoji.split_of(group))
     assert all(len(s) == 1 for s in splits_of_group.values()) and len(rows) == 3786
+
+
+def test_two_processes_build_the_same_cached_arrays_once(tmp_path):
+    """Two notebooks (or test workers) asking for the same arrays: one builds them, the other waits and loads."""
+    builds = tmp_path / "builds.txt"
+    script = ("import sys, time, numpy as np; from ganlab import paired\n"
+              "def build():\n"
+              f"    open({str(builds)!r}, 'a').write('built\\n'); time.sleep(2); return {{'x': np.arange(5)}}\n"
+              "arrays = paired._cached('shared.npz', {'format': 1}, build)\n"
+              "assert list(arrays['x']) == [0, 1, 2, 3, 4]\n")
+    env = {**os.environ, "GANLAB_CACHE_DIR": str(tmp_path / "cache")}
+    children = [subprocess.Popen([sys.executable, "-c", script], env=env) for _ in range(2)]
+    assert [child.wait(timeout=120) for child in children] == [0, 0]
+    assert builds.read_text() == "built\n"

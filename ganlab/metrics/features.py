@@ -19,11 +19,13 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
 from ..data import check_images
 from ..datasets import DATASETS, find_dataset, load_dataset
+from .._files import one_builder_at_a_time
 from ..errors import GanlabError, InputError
 from ._cache import StaleCache, cache_dir, load_cached, save_cached
 
@@ -232,6 +234,16 @@ def feature_network(dataset: str = "mnist", epochs: int | None = None, seed: int
     split = evaluation_split(key)
     path = cache_dir() / f"feature_net_{key}_e{epochs}_s{seed}.keras"
     expected = {"format": FORMAT_VERSION, "dataset": key, "split": split.description, "epochs": epochs, "seed": seed}
+    if use_cache and separate_process:  # one process trains it (in a child); others wait, then load it
+        with one_builder_at_a_time(path):
+            return _cached_or_trained(path, expected, split, epochs, seed, verbose, separate_process)
+    return _cached_or_trained(path, expected, split, epochs, seed, verbose, separate_process, use_cache)
+
+
+def _cached_or_trained(path: Path, expected: dict, split: EvaluationSplit, epochs: int, seed: int, verbose: int,
+                       separate_process: bool, use_cache: bool = True) -> FeatureNet:
+    """The network cached at ``path`` if its record matches ``expected``, else a newly trained one."""
+    key = expected["dataset"]
     if use_cache:
         try:
             cached = load_cached(path, expected)
