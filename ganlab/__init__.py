@@ -13,6 +13,7 @@ a module imports only modules above it in this list):
 - ``ganlab.datasets``    MNIST and Fashion-MNIST: found, checksummed, loaded      (00)
 - ``ganlab.edges``       Canny edges of Fashion-MNIST shoes and bags              (09)
 - ``ganlab.emoji``       Twemoji/Noto pairs from pinned npm packages              (09)
+- ``ganlab.facades``     CMP Facades label maps -> photos, checked on first use   (CLI)
 - ``ganlab.paired``      paired and unpaired translation data, joint jitter       (09, 10)
 - ``ganlab.noise``       the noise layout: Gaussian part + one-hot code, seeds    (02)
 - ``ganlab.profiles``    every notebook's sizes, per run profile                  (all)
@@ -65,7 +66,7 @@ configure_threads()
 
 if TYPE_CHECKING:  # what IDEs and type checkers see; at run time these load on first use
     from . import (augment, augmentation, build, callbacks, checkpoints, conditional, cyclegan, data,  # noqa: F401
-                   datasets, device, distribute, edges, emoji, environment, exercises, experiments, fast_path,
+                   datasets, device, distribute, edges, emoji, environment, exercises, experiments, facades, fast_path,
                    latent, losses, metrics, models, noise, optimizers, paired, penalties, playground, profiles,
                    ring, training, translation, viz, widgets)
     from .build import build_gan
@@ -78,8 +79,8 @@ if TYPE_CHECKING:  # what IDEs and type checkers see; at run time these load on 
 
 _SUBMODULES = ("augment", "augmentation", "build", "callbacks", "checkpoints", "conditional", "cyclegan", "data",
                "datasets", "device", "distribute", "edges", "emoji", "environment", "exercises", "experiments",
-               "fast_path", "latent", "losses", "metrics", "models", "noise", "optimizers", "paired", "penalties",
-               "playground", "profiles", "ring", "training", "translation", "viz", "widgets")
+               "facades", "fast_path", "latent", "losses", "metrics", "models", "noise", "optimizers", "paired",
+               "penalties", "playground", "profiles", "ring", "training", "translation", "viz", "widgets")
 _LAZY_NAMES = {"GAN": "training", "ConditionalGAN": "conditional", "build_gan": "build", "check_env": "environment",
                "NoiseLayout": "noise", "Pix2Pix": "translation", "CycleGAN": "cyclegan"}
 

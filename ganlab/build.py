@@ -28,8 +28,8 @@ from .training import GAN
 PROFILE_OF_MODEL = {"dense": "dense_mnist", "dcgan": "dcgan", "cgan": "cgan"}  # model family -> its table in profiles.py
 MODELS = tuple(PROFILE_OF_MODEL)
 TRANSLATION_MODELS = ("pix2pix", "l1_only", "cyclegan")  # l1_only: pix2pix's U-Net trained on L1 alone
-TRANSLATION_DATASETS = {"pix2pix": ("edges2fashion", "emoji"), "l1_only": ("edges2fashion", "emoji"),
-                        "cyclegan": ("emoji",)}
+TRANSLATION_DATASETS = {"pix2pix": ("edges2fashion", "emoji", "facades"),
+                        "l1_only": ("edges2fashion", "emoji", "facades"), "cyclegan": ("emoji",)}
 
 
 def recipe(model: str, profile: str | None = None, **overrides) -> SimpleNamespace:
@@ -154,7 +154,8 @@ def build_translation(model: str, dataset: str | None = None, profile: str | Non
     model : "pix2pix" (U-Net + PatchGAN, adversarial loss + lambda x L1), "l1_only" (the same U-Net trained
         on L1 alone: the course's non-adversarial baseline) or "cyclegan" (unpaired: two U-Nets with instance
         norm and no dropout, two PatchGANs of one image each).
-    dataset : "edges2fashion" (32 px grey) or "emoji" (64 px colour); cyclegan: "emoji".
+    dataset : "edges2fashion" (32 px grey), "emoji" (64 px colour) or "facades" (label maps -> photos, 64 to
+        256 px by profile); cyclegan: "emoji".
     profile, seed, fast_path, **overrides : as for :func:`build_gan` (e.g. ``l1_weight=0``, ``steps=200``).
 
     The settings used are kept in ``model.recipe``.

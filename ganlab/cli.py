@@ -34,7 +34,7 @@ from .run_folders import saved_config as _saved_config
 
 MODELS = ("dense", "dcgan", "cgan")  # ganlab.build.MODELS, without importing TensorFlow for --help
 TRANSLATION_MODELS = ("pix2pix", "l1_only", "cyclegan")  # ganlab.build.TRANSLATION_MODELS
-DATASETS = ("mnist", "fashion_mnist", "edges2fashion", "emoji")  # the last two: translation
+DATASETS = ("mnist", "fashion_mnist", "edges2fashion", "emoji", "facades")  # the last three: translation
 
 
 class _Parser(argparse.ArgumentParser):
@@ -53,8 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     train = sub.add_parser("train", help="train a GAN and save it in a new folder")
     train.add_argument("model", choices=MODELS + TRANSLATION_MODELS, help="which GAN to train")
     train.add_argument("--dataset", choices=DATASETS,
-                       help="default: mnist (or the resumed run's); pix2pix, l1_only: edges2fashion (default) or "
-                            "emoji; cyclegan: emoji")
+                       help="default: mnist (or the resumed run's); pix2pix, l1_only: edges2fashion (default), "
+                            "emoji or facades; cyclegan: emoji")
     train.add_argument("--out", required=True, type=Path, help="a new folder for the run")
     train.add_argument("--resume", action="store_true",
                        help="continue the run in --out from its last completed epoch")

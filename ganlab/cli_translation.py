@@ -46,8 +46,9 @@ def train_translation(args, new_run_folder) -> Path:
     from .profiles import epochs_for
 
     batch_size = args.batch_size or p.batch_size
+    # the data before the model: a missing or refused dataset is said before any building
+    inputs, targets, _ = paired.paired_arrays(p.dataset, "train", args.n_images, size=p.image_size)
     model = build_translation(args.model, p.dataset, p.profile, seed=args.seed or 0, batch_size=batch_size)
-    inputs, targets, _ = paired.paired_arrays(p.dataset, "train", args.n_images)
     epochs = args.epochs or epochs_for(p.steps, len(inputs), batch_size)
     config = {"model": args.model, "dataset": p.dataset, "profile": p.profile, "seed": args.seed or 0,
               "batch_size": batch_size, "n_images": len(inputs), "epochs": epochs}
@@ -72,12 +73,14 @@ def training_data(model: str, inputs: np.ndarray, targets: np.ndarray, batch_siz
 
 def held_out_scores(model, dataset: str, n_test: int | None) -> tuple[dict[str, float], tuple]:
     """The held-out test split's L1, PSNR and SSIM (edges2fashion: also recognised share and FD) of a trained
-    model (a CycleGAN: its A -> B generator, scored on the hidden pairs); also (inputs, targets, translated)."""
+    model (a CycleGAN: its A -> B generator, scored on the hidden pairs), at the model's image size; also
+    (inputs, targets, translated)."""
     from . import paired
     from .cyclegan import CycleGAN
     from .translation import fashion_item_scores, translation_scores
 
-    inputs, targets, labels = paired.paired_arrays(dataset, "test", n_test)
+    generator = model.generator_ab if isinstance(model, CycleGAN) else model.generator
+    inputs, targets, labels = paired.paired_arrays(dataset, "test", n_test, size=generator.inputs[0].shape[1])
     translated = model.translate(inputs, "a_to_b") if isinstance(model, CycleGAN) else model.translate(inputs)
     scores = translation_scores(translated, targets)
     if dataset == "edges2fashion":

@@ -1,15 +1,18 @@
 """Image pairs for image-to-image translation (pix2pix), and the same data unpaired (CycleGAN).
 
-Two datasets, one API (input, target, as float32 in [-1, 1]):
+Three datasets, one API (input, target, as float32 in [-1, 1]):
 
 - ``"emoji"``: the same emoji by two vendors, Twemoji -> Noto, 64x64 colour (:mod:`ganlab.emoji`);
   labels are emoji categories (``CLASS_NAMES["emoji"]``);
 - ``"edges2fashion"``: Canny edges -> Fashion-MNIST shoes and bags, 32x32 grey (:mod:`ganlab.edges`);
-  labels are Fashion-MNIST's, so a Fashion-MNIST classifier can judge a translation.
+  labels are Fashion-MNIST's, so a Fashion-MNIST classifier can judge a translation;
+- ``"facades"``: label maps -> photos of building fronts, colour, 256x256 (``size=`` resizes;
+  :mod:`ganlab.facades`); no classes, so every label is 0.
 
 Splits are "train", "validation" and "test". The arrays are built once and cached as a checksummed
-.npz under the cache folder ($GANLAB_CACHE_DIR or ~/.cache/ganlab, in ``paired/``); a damaged
-cache is never used, it is rebuilt. Where the data come from: data/README.md.
+.npz under the cache folder ($GANLAB_CACHE_DIR or ~/.cache/ganlab, in ``paired/``), keyed on what they
+were built from (for facades, the archive's SHA-256); a damaged cache is never used, it is rebuilt.
+Where the data come from: data/README.md.
 
 Written for the course's pix2pix and unpaired-translation notebooks (planned).
 
@@ -21,27 +24,32 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import edges, emoji
+from . import edges, emoji, facades
 from ._checked_files import load_checked_npz, save_checked_npz
 from ._files import cache_dir, one_builder_at_a_time
 from .data import check_images, to_model_range
 from .datasets import CLASS_NAMES as FASHION_CLASSES, load_fashion_mnist
 from .errors import DataCorruptedError, InputError
 
-NAMES = ("emoji", "edges2fashion")
+NAMES = ("emoji", "edges2fashion", "facades")
 SPLITS = ("train", "validation", "test")
-CLASS_NAMES = {"emoji": emoji.CATEGORIES, "edges2fashion": FASHION_CLASSES["fashion_mnist"]}
+CLASS_NAMES = {"emoji": emoji.CATEGORIES, "edges2fashion": FASHION_CLASSES["fashion_mnist"], "facades": ()}
 SIZES = (16, 32, 64, 128, 256, 512)  # square, a power of two: a U-Net halves the image at each level
+NATIVE_SIZES = {"emoji": emoji.SIZE, "edges2fashion": edges.SIZE}  # facades: any of SIZES (default 256)
 
 
 # --------------------------------------------------------------------------- the arrays, built once and cached
 
 
-def _check_name_split(name: str, split: str) -> None:
+def _check_name_split(name: str, split: str, size: int | None = None) -> None:
     if name not in NAMES:
         raise InputError(f"Unknown paired dataset {name!r}; choose one of: {', '.join(NAMES)}.")
     if split not in SPLITS:
         raise InputError(f"split must be one of {', '.join(SPLITS)}, not {split!r}.")
+    if size is not None and size != NATIVE_SIZES.get(name, size):
+        raise InputError(f"{name} comes at {NATIVE_SIZES[name]} x {NATIVE_SIZES[name]} pixels only, not {size!r}.")
+    if size is not None and size not in SIZES:
+        raise InputError(f"size must be one of {', '.join(map(str, SIZES))} (a power of two), not {size!r}.")
 
 
 def _cached(file_name: str, record: dict, build) -> dict[str, np.ndarray]:
@@ -70,9 +78,15 @@ def _edges_split(split: str) -> dict[str, np.ndarray]:
     return {"inputs": as_bytes(edge_maps), "targets": as_bytes(items), "labels": labels}
 
 
-def _pixels(name: str, split: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _pixels(name: str, split: str, size: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(inputs, targets, labels) of one split as uint8 pixels 0..255: a quarter of float32's memory."""
-    _check_name_split(name, split)
+    _check_name_split(name, split, size)
+    if name == "facades":
+        size = size or facades.SIZE
+        path, digest = facades.archive()  # checked against its pin or first-use record before any use
+        arrays = _cached(f"facades_{size}_{split}.npz", facades.cache_record(digest, size),
+                         lambda: facades.read_split(path, split, size))
+        return arrays["inputs"], arrays["targets"], np.zeros(len(arrays["inputs"]), np.int32)
     if name == "emoji":
         arrays = _cached("emoji_64.npz", emoji.cache_record(), emoji.build_arrays)
         keep = np.array([emoji.split_of(group) == split for group in arrays["groups"]], dtype=bool)
@@ -85,17 +99,19 @@ def _pixels(name: str, split: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return arrays["inputs"], arrays["targets"], arrays["labels"]
 
 
-def paired_arrays(name: str, split: str = "train", n: int | None = None
+def paired_arrays(name: str, split: str = "train", n: int | None = None, size: int | None = None
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(inputs, targets, labels) of ``name``'s ``split``: float32 images in [-1, 1] and int32 labels.
 
-    name : "emoji" (Twemoji -> Noto, (N, 64, 64, 3)) or "edges2fashion" (edges -> item, (N, 32, 32, 1)).
+    name : "emoji" (Twemoji -> Noto, (N, 64, 64, 3)), "edges2fashion" (edges -> item, (N, 32, 32, 1))
+        or "facades" (label map -> photo, (N, size, size, 3)).
     split : "train", "validation" or "test".
     n : only the first ``n`` pairs (None: all).
+    size : the images' side; facades: one of SIZES, default 256; the others come at one size only.
     """
     if n is not None and (int(n) != n or n < 1):
         raise InputError(f"n must be a whole number >= 1 (or None for all pairs), not {n!r}.")
-    inputs, targets, labels = (a[:n] for a in _pixels(name, split))
+    inputs, targets, labels = (a[:n] for a in _pixels(name, split, size))
     return to_model_range(inputs), to_model_range(targets), labels.astype(np.int32)
 
 
@@ -203,13 +219,13 @@ def make_paired_dataset(inputs: np.ndarray, targets: np.ndarray, batch_size: int
 
 def paired_dataset(name: str, split: str = "train", batch_size: int = 64, jitter: bool = False,
                    flip: bool = False, shuffle: bool | None = None, seed: int | None = 0,
-                   with_labels: bool = False, drop_remainder: bool = False):
+                   with_labels: bool = False, drop_remainder: bool = False, size: int | None = None):
     """tf.data of (input, target) batches of ``name``'s ``split``, float32 in [-1, 1] (pix2pix's data).
 
     ``shuffle`` defaults to True for "train" only. ``jitter``/``flip``: see :func:`joint_jitter`.
-    ``with_labels``: batches are (input, target, label).
+    ``with_labels``: batches are (input, target, label). ``size``: as for :func:`paired_arrays`.
     """
-    inputs, targets, labels = _pixels(name, split)
+    inputs, targets, labels = _pixels(name, split, size)
     return make_paired_dataset(inputs, targets, batch_size, jitter, flip, split == "train" if shuffle is None
                                else shuffle, seed, labels if with_labels else None, drop_remainder)
 

@@ -153,6 +153,20 @@ PROFILES: dict[str, dict[str, dict]] = {
         "gpu": dict(dataset="emoji", image_size=64, channels=3, steps=20_000, compare_steps=0, batch_size=16,
                     base_filters=64, n_layers=2, learning_rate=2e-4, l1_weight=100.0, n_test=356, xla=None),
     },
+    "pix2pix_facades": {
+        # `train pix2pix --dataset facades` (ganlab.facades): label maps -> photos of building fronts, 400 training
+        # pairs. gpu: the paper's recipe, 256 px, batch 1, base_filters 64, the 70 x 70 PatchGAN (n_layers 3) and
+        # 200 epochs (80,000 steps); ganlab's U-Net has no norm at its 1 x 1 bottleneck, so batch 1 leaves it alive
+        # (ganlab.models.unet_generator). cpu and quick: smaller images (fewer U-Net levels) and a narrower U-Net,
+        # sized for minutes on 2 CPU cores; n_layers 2 (34 x 34 px patches) at 64 px. n_test: the 106 test pairs.
+        # Not yet measured in docs/benchmarks.md.
+        "quick": dict(dataset="facades", image_size=64, channels=3, steps=100, compare_steps=0, batch_size=4,
+                      base_filters=16, n_layers=2, learning_rate=2e-4, l1_weight=100.0, n_test=32, xla=False),
+        "cpu": dict(dataset="facades", image_size=128, channels=3, steps=1_500, compare_steps=0, batch_size=4,
+                    base_filters=16, n_layers=3, learning_rate=2e-4, l1_weight=100.0, n_test=106, xla=None),
+        "gpu": dict(dataset="facades", image_size=256, channels=3, steps=80_000, compare_steps=0, batch_size=1,
+                    base_filters=64, n_layers=3, learning_rate=2e-4, l1_weight=100.0, n_test=106, xla=None),
+    },
     "cyclegan_emoji": {
         # notebooks/10 and `python -m ganlab train cyclegan`: the emoji pairs with the pairing hidden during
         # training (ganlab.paired.unpaired_dataset), scored on the hidden test pairs. Two U-Nets with instance

@@ -266,8 +266,8 @@ def test_side_by_side_pairs_are_split_and_other_images_refused():
 
 
 def test_unknown_names_and_splits_are_refused():
-    with pytest.raises(InputError, match="choose one of: emoji, edges2fashion"):
-        paired.paired_arrays("facades")
+    with pytest.raises(InputError, match="choose one of: emoji, edges2fashion, facades"):
+        paired.paired_arrays("maps")
     with pytest.raises(InputError, match="split must be one of train, validation, test"):
         paired.paired_arrays("emoji", "val")
 
