@@ -24,7 +24,7 @@ MODELS = ("pix2pix", "l1_only", "cyclegan")
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--dataset", choices=("edges2fashion", "emoji"), default="edges2fashion")
+    parser.add_argument("--dataset", choices=("edges2fashion", "emoji", "facades"), default="edges2fashion")
     parser.add_argument("--profile", choices=("quick", "cpu", "gpu"), default="cpu")
     parser.add_argument("--models", default="pix2pix,l1_only", help=f"comma-separated, of {', '.join(MODELS)}")
     parser.add_argument("--steps", default="250,500,1000,2000", help="cumulative steps at which to score")
@@ -54,7 +54,7 @@ def scored_runs(model_name: str, args) -> list[dict]:
 
     model = build_translation(model_name, args.dataset, args.profile, seed=args.seed)
     p = model.recipe
-    inputs, targets, _ = paired.paired_arrays(p.dataset, "train")
+    inputs, targets, _ = paired.paired_arrays(p.dataset, "train", size=p.image_size)
     data = training_data(model_name, inputs, targets, p.batch_size, args.seed).repeat()
     rows, done, train_seconds = [], 0, 0.0
     for steps in args.steps:
