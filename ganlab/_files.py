@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
@@ -18,19 +19,26 @@ def cache_dir() -> Path:
 
 @contextmanager
 def one_builder_at_a_time(path: str | os.PathLike) -> Iterator[None]:
-    """Hold an exclusive lock on ``path``.lock: of several processes that would build the same cached
+    """Hold an exclusive lock for ``path``: of several processes that would build the same cached
     file (two notebooks, two test workers), one builds it while the others wait, then load it.
+    The lock file lives in the temporary folder, so the cache holds only what was cached.
     Where there is no ``fcntl`` (Windows) nothing is locked: each builds, and the last complete file stays."""
     try:
         import fcntl
     except ImportError:
         yield
         return
-    lock = Path(path).with_name(Path(path).name + ".lock")
-    lock.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock, "a") as handle:
+    with open(_lock_file(path), "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed, even if the process dies
         yield
+
+
+def _lock_file(path: str | os.PathLike) -> Path:
+    """One lock file per cached path, per user, named by a hash of the absolute path."""
+    key = hashlib.sha256(str(Path(path).absolute()).encode()).hexdigest()[:24]
+    folder = Path(tempfile.gettempdir()) / f"ganlab-locks-{os.getuid()}"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{Path(path).name}.{key}.lock"
 
 
 def write_atomically(path: str | os.PathLike, write: Callable[[Path], object]) -> Path:

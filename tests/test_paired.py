@@ -349,3 +349,4 @@ def test_two_processes_build_the_same_cached_arrays_once(tmp_path):
     children = [subprocess.Popen([sys.executable, "-c", script], env=env) for _ in range(2)]
     assert [child.wait(timeout=120) for child in children] == [0, 0]
     assert builds.read_text() == "built\n"
+    assert not list((tmp_path / "cache").rglob("*.lock"))  # the cache holds only what was cached
