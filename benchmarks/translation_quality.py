@@ -7,9 +7,10 @@
 Each model is built by ``ganlab.build.build_translation`` with the profile's recipe (the same as
 ``python -m ganlab train``), trained on the training split with joint jitter and flip (CycleGAN: with
 the pairing hidden), and scored at each of ``--steps`` (cumulative) on the held-out test split: L1,
-PSNR and SSIM against the true targets (for CycleGAN the hidden pairs), and for edges2fashion the share
-of translated items the Fashion-MNIST classifier recognises as the target's class, and FD in its
-features. ``train s`` counts training only (XLA's compile included), not scoring.
+PSNR and SSIM against the true targets (for CycleGAN the hidden pairs); the share of translations
+that a classifier of the target domain puts in the target's class, and FD in its features (edges2fashion:
+the Fashion-MNIST feature network; emoji: the emoji feature network, ``ganlab.metrics.emoji_features``,
+with the untranslated inputs as a first row). ``train s`` counts training only (XLA's compile included), not scoring.
 """
 
 from __future__ import annotations
@@ -63,16 +64,37 @@ def scored_runs(model_name: str, args) -> list[dict]:
         train_seconds += time.perf_counter() - start
         done = steps
         scores, (test_inputs, test_targets, translated) = held_out_scores(model, p.dataset, args.n_test or p.n_test)
+        if p.dataset == "emoji":
+            scores.update(emoji_realism(translated, test_targets))
         rows.append(dict(model=model_name, steps=steps, seconds=train_seconds, batch_size=p.batch_size, **scores))
         print(row_text(rows[-1]), flush=True)
     rows[-1]["grid"] = (test_inputs[:8], test_targets[:8], translated[:8])
     return rows
 
 
+def emoji_realism(translated, targets) -> dict:
+    """Recognised share and FD in the emoji feature network's features (trained and cached on first use)."""
+    from ganlab import paired
+    from ganlab.translation import emoji_scores
+
+    labels = paired.paired_arrays("emoji", "test", len(targets))[2]
+    return emoji_scores(translated, targets, labels)
+
+
+def untranslated_row(args) -> dict:
+    """The scores of the test inputs left as they are: what a model must beat."""
+    from ganlab import paired
+    from ganlab.translation import translation_scores
+
+    inputs, targets, _ = paired.paired_arrays("emoji", "test", args.n_test)
+    return dict(model="input unchanged", steps=0, seconds=0, batch_size="-", **translation_scores(inputs, targets),
+                **emoji_realism(inputs, targets))
+
+
 def row_text(row: dict) -> str:
-    fashion = (f" | {row['recognised']:.1%} | {row['fd']:.1f}" if "fd" in row else " | - | -")
+    realism = (f" | {row['recognised']:.1%} | {row['fd']:.1f}" if "fd" in row else " | - | -")
     return (f"| {row['model']} | {row['steps']:,} | {row['seconds']:.0f} | {row['batch_size']} | {row['l1']:.3f} | "
-            f"{row['psnr']:.1f} | {row['ssim']:.3f}{fashion} |")
+            f"{row['psnr']:.1f} | {row['ssim']:.3f}{realism} |")
 
 
 def main(argv=None) -> None:
@@ -85,6 +107,8 @@ def main(argv=None) -> None:
           f"fast path: {translation_fast_path(getattr(recipe, 'xla', None)).describe()}\n")
     print("| model | steps | train s | batch | L1 | PSNR | SSIM | recognised | FD |\n"
           "|---|---|---|---|---|---|---|---|---|")
+    if args.dataset == "emoji":
+        print(row_text(untranslated_row(args)), flush=True)
     runs = {name: scored_runs(name, args) for name in args.models}
     if args.grid:
         from ganlab.viz import save_translation_grid

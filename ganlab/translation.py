@@ -218,30 +218,43 @@ def translation_scores(predicted, target, batch_size: int = 256) -> dict[str, fl
     return {name: total / len(target) for name, total in sums.items()}
 
 
-def fashion_item_scores(translated, targets, labels, network=None) -> dict[str, float]:
-    """How real translated edges2fashion items look to the Fashion-MNIST feature network (``ganlab.metrics``):
+def realism_scores(translated, targets, labels, network) -> dict[str, float]:
+    """How real translations look to a feature network trained on the target domain (``ganlab.metrics``):
 
-    - ``recognised``: the share of ``translated`` items (N, 32, 32, 1) classified as their target's class
-      (``labels``, Fashion-MNIST's); the real ``targets`` give the ceiling, ``recognised_real``;
+    - ``recognised``: the share of ``translated`` images that ``network`` puts in their target's class
+      (``labels``); the real ``targets`` give the ceiling, ``recognised_real``;
     - ``fd``: the Frechet distance between the features of the translations and of the targets (lower is
       more alike; 0 for the targets themselves). It needs more than 128 pairs.
-
-    Both crop the 32 px images back to Fashion-MNIST's 28 px centre (``ganlab.edges.crop_to``).
     """
-    from .edges import crop_to
-    from .metrics import feature_network
     from .metrics.feature_scores import frechet_distance
 
     translated, targets = check_pairs(translated, targets, ("translated", "targets"))
     labels = np.asarray(labels)
     if labels.shape != (len(targets),):
-        raise InputError(f"{labels.shape} labels for {len(targets)} pairs: give one Fashion-MNIST label per pair.")
-    network = network or feature_network("fashion_mnist")
-    fake_features, fake_probabilities = network.outputs(crop_to(translated))
-    real_features, real_probabilities = network.outputs(crop_to(targets))
+        raise InputError(f"{labels.shape} labels for {len(targets)} pairs: give one class label per pair.")
+    fake_features, fake_probabilities = network.outputs(translated)
+    real_features, real_probabilities = network.outputs(targets)
     return {"recognised": float(np.mean(fake_probabilities.argmax(1) == labels)),
             "recognised_real": float(np.mean(real_probabilities.argmax(1) == labels)),
             "fd": frechet_distance(real_features, fake_features)}
+
+
+def fashion_item_scores(translated, targets, labels, network=None) -> dict[str, float]:
+    """:func:`realism_scores` of translated edges2fashion items (N, 32, 32, 1) with Fashion-MNIST labels,
+    judged by the Fashion-MNIST feature network on the 28 px centre (``ganlab.edges.crop_to``)."""
+    from .edges import crop_to
+    from .metrics import feature_network
+
+    translated, targets = check_pairs(translated, targets, ("translated", "targets"))
+    return realism_scores(crop_to(translated), crop_to(targets), labels, network or feature_network("fashion_mnist"))
+
+
+def emoji_scores(translated, targets, labels, network=None) -> dict[str, float]:
+    """:func:`realism_scores` of emoji translated into Google's style (N, 64, 64, 3), labels = emoji categories,
+    judged by the emoji feature network (``ganlab.metrics.emoji_features``)."""
+    from .metrics.emoji_features import emoji_feature_network
+
+    return realism_scores(translated, targets, labels, network or emoji_feature_network())
 
 
 def cycle_reconstruction_error(forward: keras.Model, backward: keras.Model, images,

@@ -189,9 +189,10 @@ class FeatureNet:
         import keras
 
         images = check_images(images, "samples")
-        if images.shape[1:] != IMAGE_SHAPE:
+        expected = tuple(self.model.inputs[0].shape[1:])
+        if images.shape[1:] != expected:
             raise InputError(f"samples have shape {images.shape[1:]}; the {self.dataset} feature network takes "
-                             f"{IMAGE_SHAPE} images in [-1, 1].")
+                             f"{expected} images in [-1, 1].")
         if self._extractor is None:
             layer = self.model.get_layer(FEATURE_LAYER)
             self._extractor = keras.Model(self.model.inputs, [layer.output, self.model.outputs[0]])
@@ -202,7 +203,7 @@ class FeatureNet:
         return np.asarray(features, np.float32), np.asarray(probabilities, np.float32)
 
     def features(self, images) -> np.ndarray:
-        """The (N, 128) float32 feature vectors of ``images`` (N, 28, 28, 1) in [-1, 1]."""
+        """The (N, 128) float32 feature vectors of ``images`` (of the network's input shape) in [-1, 1]."""
         return self.outputs(images)[0]
 
     def part(self, which: str) -> tuple[np.ndarray, np.ndarray]:
@@ -284,12 +285,13 @@ def _missing(path):
                       "folder writable, and is GANLAB_CACHE_DIR the same for both processes?")
 
 
-def _train(split: EvaluationSplit, max_shift: int, epochs: int, seed: int, verbose: int):
-    """(model, held-out accuracy, seconds): trained on ``split.train``, judged on ``split.reference``."""
+def _train(split: EvaluationSplit, max_shift: int, epochs: int, seed: int, verbose: int, build=None):
+    """(model, held-out accuracy, seconds): ``build()`` (default: :func:`build_feature_model`) trained on
+    ``split.train``, judged on ``split.reference``."""
     import keras
 
     keras.utils.set_random_seed(seed)
-    model = build_feature_model(f"{split.dataset}_feature_network")
+    model = build() if build else build_feature_model(f"{split.dataset}_feature_network")
     steps = epochs * -(-len(split.train) // BATCH_SIZE)
     model.compile(optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(LEARNING_RATE, steps)),
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
