@@ -15,6 +15,8 @@ What lives where (everything below is also importable from ``ganlab.metrics`` it
   the one split into images it trains on and images samples are judged against
   (:func:`evaluation_split`; :func:`training_images` loads what a GAN may train on,
   :func:`training_examples` with its labels);
+- ``emoji_features``: :func:`emoji_feature_network`, which judges emoji translated into Google's
+  style (notebooks/10_unpaired_translation.ipynb, ``benchmarks/translation_quality.py``);
 - ``evaluation``: :func:`evaluate`, every score of a generator's samples next to the real baseline,
   and :func:`format_table`;
 - ``by_class``: :func:`class_shares` (which classes each group of images falls in) and
@@ -28,6 +30,7 @@ What lives where (everything below is also importable from ``ganlab.metrics`` it
 
 from ._cache import cache_dir
 from .by_class import class_shares, per_class_scores
+from .emoji_features import emoji_feature_network
 from .evaluation import (KNOWN_METRICS, check_metrics, check_sample_count, class_scores, evaluate, format_table,
                        generated_samples)
 from .feature_scores import frechet_distance, kernel_inception_distance
@@ -55,6 +58,7 @@ __all__ = [
     "check_sample_count",
     "class_scores",
     "density_coverage",
+    "emoji_feature_network",
     "evaluate",
     "evaluation_split",
     "feature_network",
