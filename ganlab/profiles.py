@@ -146,8 +146,8 @@ PROFILES: dict[str, dict[str, dict]] = {
     },
     "pix2pix_emoji": {
         # `train pix2pix --dataset emoji` (notebook 10 takes its steps and batch from cyclegan_emoji): Twemoji ->
-        # Noto at 64 px colour. cpu: 1,500 steps trained in 14 min on 2 shared CPU cores, within the 15 minutes
-        # the course allows; 3,000 took 27 min for little gain (docs/benchmarks.md, "Translation quality").
+        # Noto at 64 px colour. cpu: 1,500 steps, within the 15 minutes of training on 2 CPU cores that the course
+        # allows (timings and scores: docs/benchmarks.md, "Translation quality").
         "quick": dict(dataset="emoji", image_size=64, channels=3, steps=150, compare_steps=0, batch_size=16,
                       base_filters=16, n_layers=2, learning_rate=2e-4, l1_weight=100.0, n_test=356, xla=None),
         "cpu": dict(dataset="emoji", image_size=64, channels=3, steps=1_500, compare_steps=0, batch_size=16,
