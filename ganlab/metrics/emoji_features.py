@@ -17,8 +17,8 @@ from .. import paired
 from .._files import one_builder_at_a_time
 from ..emoji import CATEGORIES, SIZE
 from ..errors import InputError
-from ._cache import StaleCache, cache_dir, load_cached, save_cached
-from .features import FEATURE_LAYER, FEATURES, EvaluationSplit, FeatureNet, _train
+from ._cache import cache_dir, save_cached
+from .features import FEATURE_LAYER, FEATURES, EvaluationSplit, FeatureNet, _train, cached_network
 
 FORMAT_VERSION = 1  # raise it when the network or its training changes: older caches are then retrained
 EPOCHS = 30  # about 700 steps of 128 images: a minute or two on 2 CPU cores
@@ -65,16 +65,9 @@ def emoji_feature_network(epochs: int = EPOCHS, seed: int = 0, use_cache: bool =
     expected = {"format": FORMAT_VERSION, "dataset": "emoji", "split": split.description, "epochs": epochs,
                 "seed": seed}
     with one_builder_at_a_time(path):
-        if use_cache:
-            try:
-                cached = load_cached(path, expected)
-            except StaleCache as why:
-                print(f"ganlab: the cached emoji feature network in {path.parent} is not used ({why}); "
-                      "training a new one.")
-                cached = None
-            if cached is not None:
-                model, record = cached
-                return FeatureNet(model, split, record["held_out_accuracy"], record["training_seconds"], True)
+        cached = cached_network(path, expected, split) if use_cache else None
+        if cached is not None:
+            return cached
         print(f"ganlab: training the emoji feature network ({epochs} epochs on {len(split.train):,} images).",
               flush=True)
         model, accuracy, seconds = _train(split, 0, epochs, seed, verbose, build=build_emoji_feature_model)

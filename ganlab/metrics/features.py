@@ -245,16 +245,9 @@ def _cached_or_trained(path: Path, expected: dict, split: EvaluationSplit, epoch
                        separate_process: bool, use_cache: bool = True) -> FeatureNet:
     """The network cached at ``path`` if its record matches ``expected``, else a newly trained one."""
     key = expected["dataset"]
-    if use_cache:
-        try:
-            cached = load_cached(path, expected)
-        except StaleCache as why:
-            print(f"ganlab: the cached {key} feature network in {path.parent} is not used ({why}); "
-                  "training a new one.")
-            cached = None
-        if cached is not None:
-            model, record = cached
-            return FeatureNet(model, split, record["held_out_accuracy"], record["training_seconds"], True)
+    cached = cached_network(path, expected, split) if use_cache else None
+    if cached is not None:
+        return cached
     print(f"ganlab: training the {key} feature network ({epochs} epoch(s) on {len(split.train):,} images; "
           f"{'cached in ' + str(path.parent) if use_cache else 'not cached'}).", flush=True)
     if use_cache and separate_process:
@@ -265,6 +258,21 @@ def _cached_or_trained(path: Path, expected: dict, split: EvaluationSplit, epoch
     if use_cache:
         save_cached(path, model, dict(expected, held_out_accuracy=accuracy, training_seconds=seconds))
     return FeatureNet(model, split, accuracy, seconds)
+
+
+def cached_network(path: Path, expected: dict, split: EvaluationSplit) -> FeatureNet | None:
+    """The feature network cached at ``path`` if its record matches ``expected``; None (saying why when
+    the cache exists but is stale or damaged) if a new one must be trained."""
+    try:
+        cached = load_cached(path, expected)
+    except StaleCache as why:
+        print(f"ganlab: the cached {expected['dataset']} feature network in {path.parent} is not used ({why}); "
+              "training a new one.")
+        return None
+    if cached is None:
+        return None
+    model, record = cached
+    return FeatureNet(model, split, record["held_out_accuracy"], record["training_seconds"], True)
 
 
 def _train_in_child(key: str, epochs: int, seed: int, verbose: int) -> None:
