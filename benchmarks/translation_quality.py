@@ -3,11 +3,12 @@
     python benchmarks/translation_quality.py                      # edges2fashion, cpu profile, pix2pix and L1 only
     python benchmarks/translation_quality.py --dataset emoji --models pix2pix,l1_only,cyclegan --steps 500,1500,3000
     python benchmarks/translation_quality.py --profile quick --steps 20 --grid grid.png
+    python benchmarks/translation_quality.py --profile quick --models l1_only,adversarial_only,pix2pix --steps 100 --seed 1
 
 Each model is built by ``ganlab.build.build_translation`` with the profile's recipe (the same as
 ``python -m ganlab train``), trained on the training split with joint jitter and flip (CycleGAN: with
 the pairing hidden), and scored at each of ``--steps`` (cumulative) on the held-out test split: L1,
-PSNR and SSIM against the true targets (for CycleGAN the hidden pairs); the share of translations
+PSNR and SSIM against the true targets; ``adversarial_only`` is pix2pix with lambda = 0 (for CycleGAN the hidden pairs); the share of translations
 that a classifier of the target domain puts in the target's class, and FD in its features (edges2fashion:
 the Fashion-MNIST feature network; emoji: the emoji feature network, ``ganlab.metrics.emoji_features``,
 with the untranslated inputs as a first row). ``train s`` counts training only (XLA's compile included), not scoring.
@@ -20,7 +21,8 @@ import time
 
 from _arguments import comma_separated
 
-MODELS = ("pix2pix", "l1_only", "cyclegan")
+MODELS = ("pix2pix", "l1_only", "adversarial_only", "cyclegan")
+OVERRIDES = {"adversarial_only": ("pix2pix", {"l1_weight": 0.0})}  # pix2pix with lambda = 0 (notebook 09's third run)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -53,10 +55,11 @@ def scored_runs(model_name: str, args) -> list[dict]:
     from ganlab.build import build_translation
     from ganlab.cli_translation import held_out_scores, training_data
 
-    model = build_translation(model_name, args.dataset, args.profile, seed=args.seed)
+    base_name, overrides = OVERRIDES.get(model_name, (model_name, {}))
+    model = build_translation(base_name, args.dataset, args.profile, seed=args.seed, **overrides)
     p = model.recipe
     inputs, targets, _ = paired.paired_arrays(p.dataset, "train", size=p.image_size)
-    data = training_data(model_name, inputs, targets, p.batch_size, args.seed).repeat()
+    data = training_data(base_name, inputs, targets, p.batch_size, args.seed).repeat()
     rows, done, train_seconds = [], 0, 0.0
     for steps in args.steps:
         start = time.perf_counter()

@@ -64,31 +64,46 @@ def test_each_mistake_gets_its_hint(attempt, hint, capsys):
     assert out.startswith("Not yet:") and hint in out, out
 
 
-def results(l1, recognised):
-    return {run: {"l1": a, "recognised": b} for run, a, b in zip(RUNS, l1, recognised)}
+def results(l1, ssim):
+    return {run: {"l1": a, "ssim": b} for run, a, b in zip(RUNS, l1, ssim)}
 
 
 def test_the_prediction_is_judged_against_what_was_measured(capsys):
-    measured = results(l1=(0.20, 0.35, 0.22), recognised=(0.40, 0.30, 0.60))
-    assert measured_answers(measured) == {"lowest L1": ["L1 only"], "most recognised": ["lambda = 100"]}
-    assert check_lambda_prediction({"lowest L1": "L1 only", "most recognised": "lambda = 100"}, measured)
-    assert "this run measured" in capsys.readouterr().out
-    assert not check_lambda_prediction({"lowest L1": "lambda = 0", "most recognised": "lambda = 100"}, measured)
+    measured = results(l1=(0.20, 0.35, 0.22), ssim=(0.60, 0.30, 0.55))
+    assert measured_answers(measured) == {"lowest L1": ["L1 only"], "lowest SSIM": ["lambda = 0"]}
+    assert check_lambda_prediction({"lowest L1": "L1 only", "lowest SSIM": "lambda = 0"}, measured)
+    out = capsys.readouterr().out
+    assert out.startswith("Correct!") and "this run measured" in out and out.count(": right.") == 2, out
+    assert not check_lambda_prediction({"lowest L1": "lambda = 0", "lowest SSIM": "lambda = 0"}, measured)
     out = capsys.readouterr().out
     assert out.startswith("Not yet:") and "lowest L1: you said 'lambda = 0'" in out and "not this time" in out
 
 
 def test_runs_within_the_margin_count_as_a_tie():
-    measured = results(l1=(0.200, 0.35, 0.203), recognised=(0.59, 0.30, 0.60))
+    measured = results(l1=(0.200, 0.35, 0.203), ssim=(0.60, 0.305, 0.30))
     assert measured_answers(measured) == {"lowest L1": ["L1 only", "lambda = 100"],
-                                          "most recognised": ["L1 only", "lambda = 100"]}
-    assert check_lambda_prediction({"lowest L1": "lambda = 100", "most recognised": "L1 only"}, measured)
+                                          "lowest SSIM": ["lambda = 0", "lambda = 100"]}
+    assert check_lambda_prediction({"lowest L1": "lambda = 100", "lowest SSIM": "lambda = 100"}, measured)
+
+
+def test_the_reasoned_answer_counts_when_a_short_run_ranks_the_other_way(capsys):
+    """lambda = 100 ahead on L1 and L1 only lowest on SSIM (short runs can be): the hint's answers still pass."""
+    measured = results(l1=(0.36, 0.35, 0.33), ssim=(0.10, 0.12, 0.22))
+    assert check_lambda_prediction({"lowest L1": "L1 only", "lowest SSIM": "lambda = 0"}, measured)
+    out = capsys.readouterr().out
+    assert out.startswith("Correct!") and out.count("what the hint reasons to, but not this run") == 2, out
+    assert check_lambda_prediction({"lowest L1": "lambda = 100", "lowest SSIM": "L1 only"}, measured)
+    assert capsys.readouterr().out.count(": right.") == 2
+    assert not check_lambda_prediction({"lowest L1": "lambda = 0", "lowest SSIM": "lambda = 100"}, measured)
+    out = capsys.readouterr().out
+    assert out.startswith("Not yet:") and out.count("not this time") == 2 and "*this* target?" in out, out
 
 
 @pytest.mark.parametrize("prediction, hint", [
     (None, "write a dict"),
     ({"lowest L1": "L1 only"}, "write a dict"),
-    ({"lowest L1": "pix2pix", "most recognised": "L1 only"}, "must be one of"),
+    ({"lowest L1": "L1 only", "most recognised": "L1 only"}, "write a dict"),
+    ({"lowest L1": "pix2pix", "lowest SSIM": "L1 only"}, "must be one of"),
 ])
 def test_a_prediction_in_the_wrong_form_says_what_to_write(prediction, hint, capsys):
     assert not check_lambda_prediction(prediction, results((0.2, 0.3, 0.2), (0.5, 0.3, 0.6)))

@@ -37,6 +37,7 @@ def test_the_mistakes_give_different_numbers():
     (lambda a, b, G, F, w=10.0: mean_abs(F(G(a)), a) + mean_abs(G(F(b)), b), "weight lambda is missing"),
     (lambda a, b, G, F, w=10.0: w * (mean_abs(F(G(a)), a) + mean_abs(G(F(b)), b)) / 2, "averaged"),
     (lambda a, b, G, F, w=10.0: w * (mean_abs(G(a), a) + mean_abs(F(b), b)), "compared with the real image"),
+    (lambda a, b, G, F, w=10.0: w * mean_abs(G(a), a), "still the starter line"),  # the notebook's starter
     (lambda a, b, G, F, w=10.0: w * (mean_abs(F(G(a)), b) + mean_abs(G(F(b)), a)), "image of the other domain"),
     (lambda a, b, G, F, w=10.0: w * (mean_abs(G(F(a)), a) + mean_abs(F(G(b)), b)), "wrong generator first"),
     (lambda a, b, G, F, w=10.0: None, "returned None"),

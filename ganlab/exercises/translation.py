@@ -98,14 +98,22 @@ def check_receptive_field(fn) -> bool:
 RUNS = ("L1 only", "lambda = 0", "lambda = 100")
 QUESTIONS = {  # question -> (score, True when higher is better, margin within which runs count as tied)
     "lowest L1": ("l1", False, 0.005),
-    "most recognised": ("recognised", True, 0.02),
+    "lowest SSIM": ("ssim", False, 0.01),
+}
+# What the notebook's hint reasons to: L1 asks for the pixel-wise compromise, which is never far from the
+# target; with lambda = 0 nothing pulls the output towards *this* target.
+REASONED = {"lowest L1": "L1 only", "lowest SSIM": "lambda = 0"}
+NOT_BORNE_OUT = {
+    "lowest L1": "short runs of the two models with an L1 term are close, and which is ahead changes from run to "
+                 "run; longer runs are in docs/benchmarks.md (notebook 09's lambda runs)",
+    "lowest SSIM": "this run ranks it otherwise; compare the grids below, and the runs in docs/benchmarks.md",
 }
 
 
 def measured_answers(results: dict) -> dict[str, list[str]]:
     """For each question, the runs that answer it: the best one and any within the question's margin.
 
-    ``results``: run name (one of :data:`RUNS`) -> its scores (``l1``, ``recognised``, ...).
+    ``results``: run name (one of :data:`RUNS`) -> its scores (``l1``, ``ssim``, ...).
     """
     answers = {}
     for question, (score, higher, margin) in QUESTIONS.items():
@@ -115,8 +123,21 @@ def measured_answers(results: dict) -> dict[str, list[str]]:
     return answers
 
 
+def _verdict(question: str, said: str, measured: list[str]) -> str:
+    """'right', the reasoned answer that this run did not bear out, or 'not this time'."""
+    if said in measured:
+        return "right"
+    if said == REASONED[question]:
+        return f"what the hint reasons to, but not this run: {NOT_BORNE_OUT[question]}"
+    return "not this time"
+
+
 def check_lambda_prediction(prediction: dict, results: dict) -> bool:
-    """Compare ``prediction`` ({question: run}) with what ``results`` measured; one line per question."""
+    """Compare ``prediction`` ({question: run}) with what ``results`` measured; one line per question.
+
+    An answer counts if this run bears it out, or if it is the one the notebook's hint reasons to
+    (:data:`REASONED`): a short run can rank the two models with an L1 term either way.
+    """
     if not isinstance(prediction, dict) or set(prediction) != set(QUESTIONS):
         return report(False, f"write a dict with the keys {list(QUESTIONS)}, each set to one of {RUNS}.")
     bad = {q: run for q, run in prediction.items() if run not in RUNS}
@@ -125,10 +146,10 @@ def check_lambda_prediction(prediction: dict, results: dict) -> bool:
     answers, lines = measured_answers(results), []
     for question, (score, higher, margin) in QUESTIONS.items():
         measured = ", ".join(f"{run} {results[run][score]:.3f}" for run in RUNS)
-        verdict = "right" if prediction[question] in answers[question] else "not this time"
         lines.append(f"{question}: you said {prediction[question]!r}, this run measured {measured} "
-                     f"({' or '.join(answers[question])}; within {margin} counts as a tie): {verdict}.")
-    ok = all(prediction[q] in answers[q] for q in QUESTIONS)
-    hint = "" if ok else (" Which loss asks for the pixel-wise mean of the plausible answers, and which asks for "
-                          "an answer that looks real?")
+                     f"({' or '.join(answers[question])}; within {margin} counts as a tie): "
+                     f"{_verdict(question, prediction[question], answers[question])}.")
+    ok = all(prediction[q] in (*answers[q], REASONED[q]) for q in QUESTIONS)
+    hint = "" if ok else (" Which loss asks for the pixel-wise compromise, never far from any plausible target, "
+                          "and which run has nothing pulling it towards *this* target?")
     return report(ok, "\n  " + "\n  ".join(lines) + hint)

@@ -62,6 +62,9 @@ def _mistakes(real_a, real_b, G, F, weight: float) -> dict[str, float]:
         "the translation is compared with the real image: G(a) is a B image, it cannot look like a. "
         "Translate it back first: compare F(G(a)) with a, and G(F(b)) with b.":
             weight * (_mean_abs(fake_b, real_a) + _mean_abs(fake_a, real_b)),
+        "this is still the starter line: it compares the translation G(a) with a, in one direction only. "
+        "Translate it back first, F(G(a)), compare that with a, and add the other round trip, |G(F(b)) - b|.":
+            weight * _mean_abs(fake_b, real_a),
         "the round trip is compared with the image of the other domain: F(G(a)) should give back a "
         "(not b), G(F(b)) should give back b.": weight * (_mean_abs(back_a, real_b) + _mean_abs(back_b, real_a)),
         "each image went through the wrong generator first: a is an A image, so it goes to G (A -> B) and "
