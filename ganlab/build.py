@@ -137,9 +137,11 @@ def translation_recipe(model: str, dataset: str | None = None, profile: str | No
 
 
 def translation_fast_path(xla: bool | None = None) -> FastPath:
-    """``choose_fast_path`` for translation. XLA is on by default, on a CPU too: the U-Net's step ran about 2x
-    faster with it on 2 CPU cores (docs/benchmarks.md, "Image-to-image translation"). ``xla=False`` (the quick
-    profile's recipes) skips it where a run is too short to win back the compile; GANLAB_XLA decides over both."""
+    """``choose_fast_path`` for translation. XLA is on by default, on a CPU too, for one long run (the CLI, the
+    benchmarks). ``xla=False`` (the quick profile's recipes) skips it where a run is too short to win back the
+    compile; GANLAB_XLA decides over both. Each compiled model keeps its memory until the process ends, so the
+    notebooks, which train several models, use ``choose_fast_path()`` instead (off on a CPU; docs/benchmarks.md,
+    "XLA and memory")."""
     import os
 
     if os.environ.get("GANLAB_XLA", "").strip():

@@ -129,11 +129,13 @@ PROFILES: dict[str, dict[str, dict]] = {
     "pix2pix_edges2fashion": {
         # notebooks/09 and `python -m ganlab train pix2pix --dataset edges2fashion`: Canny edges -> Fashion-MNIST
         # shoes and bags at 32 px (ganlab.paired). base_filters: the U-Net's first level (ganlab.models.
-        # unet_generator; 16 keeps it at 1.0 M weights); n_layers=2: a 34 x 34 px PatchGAN, so D judges parts of
-        # an item, not the whole 32 px image; l1_weight: pix2pix's lambda; compare_steps: each run of the
-        # notebook's lambda experiment (lambda = 0, 100, L1 only); n_test: held-out pairs scored. xla: None lets
-        # build_translation turn XLA on, even on a CPU (the U-Net's step ran about 2x faster on 2 cores,
-        # docs/benchmarks.md); False in quick, whose runs are too short to win back the compile (37 s).
+        # unet_generator; 16 keeps it at 1.0 M weights); n_layers=2: a 34 x 34 px PatchGAN, whose corner logits
+        # see about half of the 32 px image (n_layers=3: every logit sees all of it); l1_weight: pix2pix's lambda;
+        # compare_steps: each run of the notebook's lambda experiment (lambda = 0, 100, L1 only); n_test: held-out
+        # pairs scored. xla: None lets
+        # build_translation turn XLA on for the CLI's and the benchmarks' single runs, even on a CPU; False in quick,
+        # whose runs are too short to win back the compile (37 s). The notebooks leave XLA to the device (off on a
+        # CPU: each compiled model keeps its memory, docs/benchmarks.md "XLA and memory").
         "quick": dict(dataset="edges2fashion", image_size=32, channels=1, steps=250, compare_steps=100,
                       batch_size=32, base_filters=16, n_layers=2, learning_rate=2e-4, l1_weight=100.0, n_test=500,
                       xla=False),
@@ -174,7 +176,8 @@ PROFILES: dict[str, dict[str, dict]] = {
         # training (ganlab.paired.unpaired_dataset), scored on the hidden test pairs. Two U-Nets with instance
         # norm and no dropout, two single-image PatchGANs; cycle_weight: lambda (CycleGAN: 10).
         # no_cycle_steps: notebook 10's run without the cycle loss; xla: False where a run is too short to win
-        # back XLA's compile (most of a minute per model on 2 CPU cores; None: build_translation's choice).
+        # back XLA's compile (most of a minute per model on 2 CPU cores; None: build_translation's choice), for the CLI;
+        # notebook 10 leaves XLA to the device (docs/benchmarks.md, "XLA and memory").
         "quick": dict(dataset="emoji", image_size=64, channels=3, steps=100, batch_size=4, base_filters=16,
                       n_layers=2, learning_rate=2e-4, cycle_weight=10.0, n_test=356, no_cycle_steps=50, xla=False),
         "cpu": dict(dataset="emoji", image_size=64, channels=3, steps=2_000, batch_size=8, base_filters=16,

@@ -4,8 +4,8 @@ import math
 
 import pytest
 
-from ganlab.exercises.translation import (RUNS, check_lambda_prediction, check_receptive_field, measured_answers,
-                                          receptive_field)
+from ganlab.exercises.translation import (RUNS, check_lambda_prediction, check_prediction_form, check_receptive_field,
+                                          measured_answers, receptive_field)
 from ganlab.models.translation import patchgan_discriminator
 from ganlab.models.translation import receptive_field as library_receptive_field
 
@@ -106,5 +106,12 @@ def test_the_reasoned_answer_counts_when_a_short_run_ranks_the_other_way(capsys)
     ({"lowest L1": "pix2pix", "lowest SSIM": "L1 only"}, "must be one of"),
 ])
 def test_a_prediction_in_the_wrong_form_says_what_to_write(prediction, hint, capsys):
+    assert not check_prediction_form(prediction)  # before the runs
+    assert hint in capsys.readouterr().out
     assert not check_lambda_prediction(prediction, results((0.2, 0.3, 0.2), (0.5, 0.3, 0.6)))
     assert hint in capsys.readouterr().out
+
+
+def test_a_prediction_in_the_right_form_is_noted_before_the_runs(capsys):
+    assert check_prediction_form({"lowest L1": "L1 only", "lowest SSIM": "lambda = 100"})
+    assert capsys.readouterr().out.startswith("Noted:")

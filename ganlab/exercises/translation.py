@@ -123,6 +123,23 @@ def measured_answers(results: dict) -> dict[str, list[str]]:
     return answers
 
 
+def _form_problem(prediction) -> str | None:
+    """What is wrong with the form of ``prediction``, or None."""
+    if not isinstance(prediction, dict) or set(prediction) != set(QUESTIONS):
+        return f"write a dict with the keys {list(QUESTIONS)}, each set to one of {RUNS}."
+    bad = {q: run for q, run in prediction.items() if run not in RUNS}
+    return f"each answer must be one of {RUNS}; these are not: {bad}." if bad else None
+
+
+def check_prediction_form(prediction) -> bool:
+    """Before the runs: is ``prediction`` a dict of one run per question? Prints what to fix, or that it is noted."""
+    problem = _form_problem(prediction)
+    if problem:
+        return report(False, problem)
+    print(f"Noted: {prediction}. The next cell trains the three runs and compares.")
+    return True
+
+
 def _verdict(question: str, said: str, measured: list[str]) -> str:
     """'right', the reasoned answer that this run did not bear out, or 'not this time'."""
     if said in measured:
@@ -138,11 +155,9 @@ def check_lambda_prediction(prediction: dict, results: dict) -> bool:
     An answer counts if this run bears it out, or if it is the one the notebook's hint reasons to
     (:data:`REASONED`): a short run can rank the two models with an L1 term either way.
     """
-    if not isinstance(prediction, dict) or set(prediction) != set(QUESTIONS):
-        return report(False, f"write a dict with the keys {list(QUESTIONS)}, each set to one of {RUNS}.")
-    bad = {q: run for q, run in prediction.items() if run not in RUNS}
-    if bad:
-        return report(False, f"each answer must be one of {RUNS}; these are not: {bad}.")
+    problem = _form_problem(prediction)
+    if problem:
+        return report(False, problem)
     answers, lines = measured_answers(results), []
     for question, (score, higher, margin) in QUESTIONS.items():
         measured = ", ".join(f"{run} {results[run][score]:.3f}" for run in RUNS)
