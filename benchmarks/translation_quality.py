@@ -8,10 +8,11 @@
 Each model is built by ``ganlab.build.build_translation`` with the profile's recipe (the same as
 ``python -m ganlab train``), trained on the training split with joint jitter and flip (CycleGAN: with
 the pairing hidden), and scored at each of ``--steps`` (cumulative) on the held-out test split: L1,
-PSNR and SSIM against the true targets; ``adversarial_only`` is pix2pix with lambda = 0 (for CycleGAN the hidden pairs); the share of translations
+PSNR and SSIM against the true targets (for CycleGAN the hidden pairs); the share of translations
 that a classifier of the target domain puts in the target's class, and FD in its features (edges2fashion:
 the Fashion-MNIST feature network; emoji: the emoji feature network, ``ganlab.metrics.emoji_features``,
 with the untranslated inputs as a first row). ``train s`` counts training only (XLA's compile included), not scoring.
+``adversarial_only`` is pix2pix with lambda = 0 (notebook 09's third run).
 """
 
 from __future__ import annotations

@@ -132,9 +132,8 @@ PROFILES: dict[str, dict[str, dict]] = {
         # unet_generator; 16 keeps it at 1.0 M weights); n_layers=2: a 34 x 34 px PatchGAN, whose corner logits
         # see about half of the 32 px image (n_layers=3: every logit sees all of it); l1_weight: pix2pix's lambda;
         # compare_steps: each run of the notebook's lambda experiment (lambda = 0, 100, L1 only); n_test: held-out
-        # pairs scored. xla: None lets
-        # build_translation turn XLA on for the CLI's and the benchmarks' single runs, even on a CPU; False in quick,
-        # whose runs are too short to win back the compile (37 s). The notebooks leave XLA to the device (off on a
+        # pairs scored. xla: None lets build_translation turn XLA on for the CLI's and the benchmarks' single runs,
+        # even on a CPU; False in quick, whose runs are too short to win back the compile (37 s). The notebooks leave XLA to the device (off on a
         # CPU: each compiled model keeps its memory, docs/benchmarks.md "XLA and memory").
         "quick": dict(dataset="edges2fashion", image_size=32, channels=1, steps=250, compare_steps=100,
                       batch_size=32, base_filters=16, n_layers=2, learning_rate=2e-4, l1_weight=100.0, n_test=500,
